@@ -1,0 +1,60 @@
+//! # famplan
+//!
+//! The engine under a community's population and family-planning services
+//! (社区人口计生服务): households and people registered by grid keepers, a case file (个案)
+//! for every woman of reproductive age, visits scheduled from life events, and the rates
+//! the community is judged on.
+//!
+//! Everything is built from **events** ([`Event`]): a [`Registry`] applies them in date
+//! order, refuses those that contradict it (changing nothing), and answers any question
+//! *for a date* — who lives here, who is a married woman of reproductive age, which
+//! method she uses, whether her case file is open.
+//!
+//! ```
+//! use famplan::{Registry, Residency};
+//!
+//! let reg = Registry::example();
+//! let on = "2026-06-30".parse()?;
+//! let p1 = reg.state(&"p1".into(), on).unwrap();
+//! assert!(p1.is_married_wra());
+//! assert_eq!(p1.residency, Residency::Registered);
+//! let cf = reg.case_file(&"p1".into(), on).unwrap();
+//! assert_eq!(cf.method, famplan::Method::Iud);
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
+//!
+//! The core is pure: no I/O beyond [`std::io::Read`] / [`std::io::Write`] and no clock
+//! reads. The `csv` feature (on by default) reads and writes the snapshot directory of
+//! spreadsheet ledgers and event files ([`io`]).
+#![deny(missing_docs)]
+#![warn(missing_debug_implementations)]
+
+mod area;
+mod case_file;
+mod date;
+mod error;
+mod event;
+mod household;
+mod id;
+mod person;
+mod registry;
+mod resident_id;
+
+#[cfg(feature = "csv")]
+pub mod io;
+
+pub use area::{Area, AreaLevel, AreaRef, Areas, Staff, StaffRole};
+pub use case_file::{
+    CaseFile, CaseFileStatus, CertificateAction, CertificateKind, Child, ChildRelation, CloseReason, Dated, Method,
+    MethodSource, PregnancyOutcome, Procedure, StopReason, SupplyRecord,
+};
+pub use date::{Period, add_months, age_on, parse_date};
+pub use error::{Error, Location, Prefix, Result};
+pub use event::{
+    ConsultationTopic, CorrectableField, Event, EventKind, Observation, RespondentKind, ScreeningKind, SupplyChannel,
+};
+pub use household::{Household, HousingKind, Place};
+pub use id::{BuildingId, CommunityId, EventId, GridId, GroupId, HouseholdId, PersonId, StaffId, ZoneId};
+pub use person::{MaritalStatus, Person, PersonState, Relation, Residency, Sex, Tag, Tags};
+pub use registry::{Conflict, GridPopulation, MergeReport, PersonRef, Registry, Rejection, Visit};
+pub use resident_id::{Phone, PhoneError, ResidentId, ResidentIdError};
