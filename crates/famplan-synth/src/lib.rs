@@ -24,9 +24,11 @@
 #![deny(missing_docs)]
 #![warn(missing_debug_implementations)]
 
+mod community;
 mod people;
 mod snapshot;
 
+pub use community::{COMMUNITY_ID, CommunityConfig, community_events, community_grids};
 pub use snapshot::{
     AREAS_HEADER, HOUSEHOLDS_HEADER, PERSONS_HEADER, PERSONS_HEADER_WITH_NAMES, SnapshotConfig, SnapshotCounts,
     VISITS_HEADER, write_areas, write_population, write_snapshot_dir,

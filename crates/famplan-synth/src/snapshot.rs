@@ -265,24 +265,26 @@ struct Outputs<H: Write, P: Write, V: Write> {
 
 /// Age weights by five-year band (0–4 … 95–99), per mille: a Chinese urban population
 /// (the bulge of the 1960s–1990s births, few children, a growing old age).
-const REGISTERED_AGES: [u32; 20] = [42, 52, 53, 46, 44, 56, 80, 78, 72, 82, 88, 76, 62, 58, 42, 28, 18, 9, 4, 1];
+pub(crate) const REGISTERED_AGES: [u32; 20] =
+    [42, 52, 53, 46, 44, 56, 80, 78, 72, 82, 88, 76, 62, 58, 42, 28, 18, 9, 4, 1];
 /// Floating residents: mostly working-age adults and their young children.
-const FLOATING_AGES: [u32; 20] = [50, 40, 28, 50, 140, 170, 160, 120, 90, 70, 45, 25, 8, 3, 1, 0, 0, 0, 0, 0];
+pub(crate) const FLOATING_AGES: [u32; 20] =
+    [50, 40, 28, 50, 140, 170, 160, 120, 90, 70, 45, 25, 8, 3, 1, 0, 0, 0, 0, 0];
 
 /// Household sizes 1–6 (per mille) for local and floating households.
-const REGISTERED_SIZES: [u32; 6] = [150, 280, 300, 150, 80, 40];
-const FLOATING_SIZES: [u32; 6] = [350, 300, 250, 100, 0, 0];
-const MEAN_REGISTERED_SIZE: f64 = 2.85;
-const MEAN_FLOATING_SIZE: f64 = 2.10;
+pub(crate) const REGISTERED_SIZES: [u32; 6] = [150, 280, 300, 150, 80, 40];
+pub(crate) const FLOATING_SIZES: [u32; 6] = [350, 300, 250, 100, 0, 0];
+pub(crate) const MEAN_REGISTERED_SIZE: f64 = 2.85;
+pub(crate) const MEAN_FLOATING_SIZE: f64 = 2.10;
 /// Share of the members of a floating household who are floating (a local spouse …).
-const FLOATING_KEPT: f64 = 0.97;
+pub(crate) const FLOATING_KEPT: f64 = 0.97;
 /// Share of floating members in a local household (a nanny, a relative from elsewhere).
-const LOCAL_FLOATING: f64 = 0.02;
+pub(crate) const LOCAL_FLOATING: f64 = 0.02;
 
 /// Contraceptive method codes as written (`""` = missing).
-const METHODS: [&str; 8] = ["iud", "sterilization", "condom", "pill", "implant", "injectable", "none", ""];
-const MARRIED_MIX: [u32; 8] = [420, 170, 150, 30, 20, 10, 120, 80];
-const UNMARRIED_MIX: [u32; 8] = [0, 0, 50, 20, 0, 0, 80, 850];
+pub(crate) const METHODS: [&str; 8] = ["iud", "sterilization", "condom", "pill", "implant", "injectable", "none", ""];
+pub(crate) const MARRIED_MIX: [u32; 8] = [420, 170, 150, 30, 20, 10, 120, 80];
+pub(crate) const UNMARRIED_MIX: [u32; 8] = [0, 0, 50, 20, 0, 0, 80, 850];
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 enum Role {
@@ -384,7 +386,8 @@ impl<'c> Generator<'c> {
     }
 
     fn age(&mut self, floating: bool) -> u32 {
-        let band = if floating { self.floating_ages.pick(&mut self.rng) } else { self.registered_ages.pick(&mut self.rng) };
+        let band =
+            if floating { self.floating_ages.pick(&mut self.rng) } else { self.registered_ages.pick(&mut self.rng) };
         band as u32 * 5 + self.rng.random_range(0..5)
     }
 
@@ -689,7 +692,10 @@ impl<'c> Generator<'c> {
         let ext = self.cfg.extraction_date;
         let from = self.visits_from;
         let push = |v: &mut Vec<(NaiveDate, &'static str)>, date: NaiveDate, kind: &'static str| {
-            if date >= from && date <= ext && date >= m.birth && start.is_none_or(|s| kind != "post_surgery" || date >= s)
+            if date >= from
+                && date <= ext
+                && date >= m.birth
+                && start.is_none_or(|s| kind != "post_surgery" || date >= s)
             {
                 v.push((date, kind));
             }
