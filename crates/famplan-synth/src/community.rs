@@ -1392,11 +1392,10 @@ impl<'c> Sim<'c> {
                     let d = b50 + self.days(0, 30);
                     self.at(d, Action::AgeOut { p });
                 }
-                if (15..=49).contains(&age) && x.case_open {
-                    if m.month() == 4 && self.chance(0.6) {
-                        let d = date_between(m, m + Duration::days(55), &mut self.rng);
-                        self.at(d, Action::Screen { p });
-                    }
+                // The yearly gynaecological screening (妇女病普查) in April and May.
+                if (15..=49).contains(&age) && x.case_open && m.month() == 4 && self.chance(0.6) {
+                    let d = date_between(m, m + Duration::days(55), &mut self.rng);
+                    self.at(d, Action::Screen { p });
                 }
                 // Marriage.
                 if (20..=40).contains(&age) && x.marital != MaritalStatus::Married && self.chance(0.07 / 12.0) {

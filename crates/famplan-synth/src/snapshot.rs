@@ -652,7 +652,8 @@ impl<'c> Generator<'c> {
     /// over the years since she was 18 (at most 20 years back).
     fn method_start(&mut self, m: &Member, last_birth: Option<NaiveDate>) -> NaiveDate {
         let (d, ext) = (self.cfg.reference_date, self.cfg.extraction_date);
-        let adult = m.birth + Duration::days(18 * 365 + 5);
+        // Not before 18, or for a younger woman within the last month.
+        let adult = (m.birth + Duration::days(18 * 365 + 5)).min(d - Duration::days(30));
         let year_ago = ext - Duration::days(365);
         let mut lo = adult.max(ext - Duration::days(20 * 365));
         if let Some(b) = last_birth {
@@ -773,7 +774,7 @@ impl<'c> Generator<'c> {
                 if self.rng.random_bool(p) {
                     let day = date_between(month, last, &mut self.rng);
                     push(&mut self.visits, day, "floating_monthly_check");
-                    if self.rng.random_bool(0.12) {
+                    if self.rng.random_bool(0.18) {
                         let day = date_between(month, last, &mut self.rng);
                         push(&mut self.visits, day, "floating_monthly_check");
                     }

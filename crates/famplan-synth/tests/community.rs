@@ -3,16 +3,19 @@
 use famplan::{EventKind, Registry, Residency};
 use famplan_synth::{CommunityConfig, community_events};
 use std::collections::{BTreeMap, HashSet};
+use std::sync::OnceLock;
 
-fn default_events() -> Vec<famplan::Event> {
-    community_events(&CommunityConfig::default())
+/// The default stream, generated once for all tests.
+fn default_events() -> &'static [famplan::Event] {
+    static EVENTS: OnceLock<Vec<famplan::Event>> = OnceLock::new();
+    EVENTS.get_or_init(|| community_events(&CommunityConfig::default()))
 }
 
 #[test]
 fn every_event_applies_and_counts_are_as_expected() {
     let cfg = CommunityConfig::default();
     let events = default_events();
-    let (reg, report) = Registry::from_events(events.clone());
+    let (reg, report) = Registry::from_events(events.to_vec());
     let shown: Vec<String> =
         report.conflicts.iter().take(10).map(|c| format!("{} {:?}: {}", c.event.id, c.event.kind, c.reason)).collect();
     assert!(report.conflicts.is_empty(), "{} conflicts, first: {shown:#?}", report.conflicts.len());
@@ -53,7 +56,7 @@ fn ids_dates_and_recorders_are_well_formed() {
     assert_eq!(ids.len(), events.len(), "event ids are unique");
     assert_eq!(events[0].id.as_str(), "demo-000001");
     let start = events[0].date;
-    for e in &events {
+    for e in events {
         assert!(e.recorded_at.date() >= e.date, "{} recorded before it happened", e.id);
         assert!(e.date <= cfg.end && e.date >= start, "{} dated {}", e.id, e.date);
         assert!(!e.recorded_by.is_empty());
@@ -70,7 +73,7 @@ fn the_stream_covers_every_kind_the_demo_needs() {
     let mut kinds: BTreeMap<&str, usize> = BTreeMap::new();
     let mut visits: BTreeMap<String, usize> = BTreeMap::new();
     let mut procedures: BTreeMap<String, usize> = BTreeMap::new();
-    for e in &events {
+    for e in events {
         *kinds.entry(e.kind.code()).or_default() += 1;
         match &e.kind {
             EventKind::VisitRecorded { visit, .. } => *visits.entry(visit.clone()).or_default() += 1,
