@@ -228,6 +228,60 @@ pub fn write_population(
     Ok(g.counts)
 }
 
+/// Writes only `households.csv` (the same bytes as [`write_population`] writes).
+///
+/// # Errors
+///
+/// An invalid configuration or a write error.
+///
+/// # Example
+///
+/// ```
+/// let mut out = Vec::new();
+/// famplan_synth::write_households(&famplan_synth::SnapshotConfig::new(100, 1), &mut out)?;
+/// assert!(out.starts_with(b"household_id,grid_id,kind\n1,1011,"));
+/// # Ok::<(), std::io::Error>(())
+/// ```
+pub fn write_households(cfg: &SnapshotConfig, w: impl Write) -> io::Result<SnapshotCounts> {
+    write_population(cfg, w, io::sink(), io::sink())
+}
+
+/// Writes only `persons.csv` (the same bytes as [`write_population`] writes).
+///
+/// # Errors
+///
+/// An invalid configuration or a write error.
+///
+/// # Example
+///
+/// ```
+/// let mut out = Vec::new();
+/// let n = famplan_synth::write_persons(&famplan_synth::SnapshotConfig::new(100, 1), &mut out)?;
+/// assert_eq!(String::from_utf8(out).unwrap().lines().count() as u64, n.persons + 1);
+/// # Ok::<(), std::io::Error>(())
+/// ```
+pub fn write_persons(cfg: &SnapshotConfig, w: impl Write) -> io::Result<SnapshotCounts> {
+    write_population(cfg, io::sink(), w, io::sink())
+}
+
+/// Writes only `visits.csv` (the same bytes as [`write_population`] writes).
+///
+/// # Errors
+///
+/// An invalid configuration or a write error.
+///
+/// # Example
+///
+/// ```
+/// let mut out = Vec::new();
+/// let n = famplan_synth::write_visits(&famplan_synth::SnapshotConfig::new(1_000, 1), &mut out)?;
+/// assert_eq!(String::from_utf8(out).unwrap().lines().count() as u64, n.visits + 1);
+/// # Ok::<(), std::io::Error>(())
+/// ```
+pub fn write_visits(cfg: &SnapshotConfig, w: impl Write) -> io::Result<SnapshotCounts> {
+    write_population(cfg, io::sink(), io::sink(), w)
+}
+
 /// Writes the four files into `dir` (created if missing) and returns the counts.
 ///
 /// # Errors
@@ -472,7 +526,7 @@ impl<'c> Generator<'c> {
                 Role::Head => head_sex,
                 Role::Spouse if head_sex == Sex::Male => Sex::Female,
                 Role::Spouse => Sex::Male,
-                Role::Other if self.rng.random_bool(0.52) => Sex::Male,
+                Role::Other if self.rng.random_bool(0.527) => Sex::Male,
                 Role::Other => Sex::Female,
             };
             let marital = if role != Role::Other && couple { MaritalStatus::Married } else { self.marital(age) };
