@@ -449,7 +449,12 @@ impl SnapshotBuilder {
         }
         match row.marital_since {
             Some(d) => {
-                rec.marital = MaritalStatus::Single;
+                // Before a dated status: divorced and widowed women were married (nothing else
+                // can precede them); anyone else is taken as single.
+                rec.marital = match row.marital_status {
+                    MaritalStatus::Divorced | MaritalStatus::Widowed => MaritalStatus::Married,
+                    _ => MaritalStatus::Single,
+                };
                 facts.push(at(d, Change::Marital(row.marital_status)));
             }
             None => undated.marital += 1,
