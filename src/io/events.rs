@@ -85,11 +85,13 @@ pub(crate) fn read_events_located(
                 if line.trim().is_empty() {
                     continue;
                 }
-                let parsed = serde_json::from_str::<Value>(&line)
-                    .map_err(|e| json_error(file, n, e))
-                    .and_then(|v| match v {
+                let parsed =
+                    serde_json::from_str::<Value>(&line).map_err(|e| json_error(file, n, e)).and_then(|v| match v {
                         Value::Object(obj) => to_event(file, n, obj),
-                        _ => Err(Error::Invalid { at: Location::new(file, n, "event"), reason: "not a JSON object".into() }),
+                        _ => Err(Error::Invalid {
+                            at: Location::new(file, n, "event"),
+                            reason: "not a JSON object".into(),
+                        }),
                     });
                 match parsed {
                     Ok(e) => out.push((n, e)),

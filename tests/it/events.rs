@@ -4,13 +4,21 @@ use crate::util::{World, d};
 use famplan::{
     AreaLevel, CaseFileStatus, CertificateAction, CertificateKind, Child, ChildRelation, CloseReason,
     ConsultationTopic, CorrectableField, EventKind as K, HousingKind, MaritalStatus as M, Method, Observation, Place,
-    PregnancyOutcome, Procedure, RespondentKind, Residency, ScreeningKind, Sex, StopReason, Tag,
+    PregnancyOutcome, Procedure, Residency, RespondentKind, ScreeningKind, Sex, StopReason, Tag,
 };
 
 #[test]
 fn area_tree_and_keepers() {
     let mut w = World::new();
-    w.ok("2001-01-01", K::AreaDefined { level: AreaLevel::Group, area: "rg1".into(), parent: Some("g1".into()), name: Some("一组".into()) });
+    w.ok(
+        "2001-01-01",
+        K::AreaDefined {
+            level: AreaLevel::Group,
+            area: "rg1".into(),
+            parent: Some("g1".into()),
+            name: Some("一组".into()),
+        },
+    );
     let areas = w.reg.areas();
     assert_eq!(areas.ancestor(AreaLevel::Group, "rg1", AreaLevel::Community), Some("c"));
     assert_eq!(areas.get(AreaLevel::Group, "rg1").unwrap().name.as_deref(), Some("一组"));
@@ -32,7 +40,9 @@ fn household_moves_are_dated_and_dissolution_needs_an_empty_household() {
     w.ok("2021-01-02", K::HouseholdDissolved { household: "h1".into() });
     assert_eq!(w.reg.household(&"h1".into()).unwrap().dissolved_on, Some(d("2021-01-02")));
     // Nobody joins a dissolved household.
-    assert!(w.send("2021-02-01", K::PersonRehoused { person: "a".into(), household: "h1".into(), relation: None }).is_err());
+    assert!(
+        w.send("2021-02-01", K::PersonRehoused { person: "a".into(), household: "h1".into(), relation: None }).is_err()
+    );
 }
 
 #[test]
@@ -50,9 +60,28 @@ fn registration_gives_the_state_from_its_date() {
 fn corrections_fix_the_record_on_every_date() {
     let mut w = World::new();
     w.person("a", Sex::Male, "1990-01-01", M::Single);
-    w.ok("2020-01-01", K::PersonCorrected { person: "a".into(), field: CorrectableField::Sex, old: "M".into(), new: "F".into() });
-    w.ok("2020-01-01", K::PersonCorrected { person: "a".into(), field: CorrectableField::BirthDate, old: "1990-01-01".into(), new: "1991-03-04".into() });
-    w.ok("2020-01-01", K::PersonCorrected { person: "a".into(), field: CorrectableField::IdNumber, old: "".into(), new: "11010519491231002X".into() });
+    w.ok(
+        "2020-01-01",
+        K::PersonCorrected { person: "a".into(), field: CorrectableField::Sex, old: "M".into(), new: "F".into() },
+    );
+    w.ok(
+        "2020-01-01",
+        K::PersonCorrected {
+            person: "a".into(),
+            field: CorrectableField::BirthDate,
+            old: "1990-01-01".into(),
+            new: "1991-03-04".into(),
+        },
+    );
+    w.ok(
+        "2020-01-01",
+        K::PersonCorrected {
+            person: "a".into(),
+            field: CorrectableField::IdNumber,
+            old: "".into(),
+            new: "11010519491231002X".into(),
+        },
+    );
     let p = w.reg.person(&"a".into()).unwrap();
     assert_eq!((p.sex, p.birth_date), (Sex::Female, d("1991-03-04")));
     // The ID says 1949-12-31: the record is flagged, not rejected.
@@ -71,7 +100,15 @@ fn moving_out_returning_moving_in_and_dying() {
     assert_eq!(w.reg.state(&"r".into(), d("2022-01-01")).unwrap().residency, Residency::Registered);
     w.ok("2023-01-01", K::PersonMovedOut { person: "r".into(), to: None, permanent: true });
     assert_eq!(w.reg.state(&"r".into(), d("2023-06-01")).unwrap().residency, Residency::Departed);
-    w.ok("2024-01-01", K::PersonMovedIn { person: "r".into(), from: Some("440300".into()), household: "h2".into(), residency: Residency::Floating });
+    w.ok(
+        "2024-01-01",
+        K::PersonMovedIn {
+            person: "r".into(),
+            from: Some("440300".into()),
+            household: "h2".into(),
+            residency: Residency::Floating,
+        },
+    );
     let s = w.reg.state(&"r".into(), d("2024-01-01")).unwrap();
     assert_eq!((s.residency, s.household), (Residency::Floating, "h2"));
     w.ok("2025-01-01", K::Died { person: "r".into() });
@@ -107,7 +144,10 @@ fn case_files_tags_and_reproduction() {
     w.ok("2020-02-01", K::TagAdded { person: "a".into(), tag: Tag::key_population() });
     w.ok("2021-01-10", K::PregnancyReported { person: "a".into() });
     let child = Child { sex: Sex::Female, birth_date: d("2021-09-01"), order: 1, relation: ChildRelation::Biological };
-    w.ok("2021-09-01", K::PregnancyEnded { person: "a".into(), outcome: PregnancyOutcome::LiveBirth, children: vec![child.clone()] });
+    w.ok(
+        "2021-09-01",
+        K::PregnancyEnded { person: "a".into(), outcome: PregnancyOutcome::LiveBirth, children: vec![child.clone()] },
+    );
     w.ok("2022-03-01", K::TagRemoved { person: "a".into(), tag: Tag::key_population() });
     w.ok("2039-12-31", K::CaseFileClosed { person: "a".into(), reason: CloseReason::AgedOut });
     let s = w.reg.state(&"a".into(), d("2021-06-01")).unwrap();
@@ -117,14 +157,20 @@ fn case_files_tags_and_reproduction() {
     assert_eq!(s.last_birth, Some(d("2021-09-01")));
     let cf = w.reg.case_file(&"a".into(), d("2030-01-01")).unwrap();
     assert_eq!((cf.opened, cf.children.clone(), cf.pregnancies.len()), (Some(d("2020-01-01")), vec![child], 1));
-    assert_eq!(w.reg.case_file(&"a".into(), d("2040-01-01")).unwrap().status, CaseFileStatus::Closed(CloseReason::AgedOut));
+    assert_eq!(
+        w.reg.case_file(&"a".into(), d("2040-01-01")).unwrap().status,
+        CaseFileStatus::Closed(CloseReason::AgedOut)
+    );
 }
 
 #[test]
 fn methods_and_procedures() {
     let mut w = World::new();
     w.person("a", Sex::Female, "1990-01-01", M::Married);
-    w.ok("2018-01-01", K::MethodStarted { person: "a".into(), method: Method::Condom, source: None, informed_choice: true });
+    w.ok(
+        "2018-01-01",
+        K::MethodStarted { person: "a".into(), method: Method::Condom, source: None, informed_choice: true },
+    );
     w.ok("2019-01-01", K::MethodStopped { person: "a".into(), reason: StopReason::WishChild });
     w.ok("2020-01-31", K::ProcedurePerformed { person: "a".into(), procedure: Procedure::IudInsertion });
     w.ok("2023-01-31", K::ProcedurePerformed { person: "a".into(), procedure: Procedure::IudRemoval });
@@ -147,11 +193,38 @@ fn methods_and_procedures() {
 fn services_supplies_visits_verifications_certificates_screenings() {
     let mut w = World::new();
     w.person("a", Sex::Female, "1990-01-01", M::Married);
-    w.ok("2024-01-05", K::SuppliesDispensed { person: "a".into(), item: "pill".into(), quantity: 3, cycles: Some(3), channel: None });
-    w.ok("2024-02-05", K::VisitRecorded { person: "a".into(), visit: "supply_followup".into(), outcome: Some("using_correctly".into()), visitor: Some("k1".into()) });
-    w.ok("2024-03-01", K::VerificationRecorded { household: "h1".into(), observed: vec![Observation { person: Some("a".into()), ..Default::default() }] });
-    w.ok("2024-04-01", K::Certificate { person: "a".into(), certificate: CertificateKind::ServiceBooklet, action: CertificateAction::Issued });
-    w.ok("2024-05-01", K::ScreeningDone { person: "a".into(), screening: ScreeningKind::Gynaecological, referred: true });
+    w.ok(
+        "2024-01-05",
+        K::SuppliesDispensed { person: "a".into(), item: "pill".into(), quantity: 3, cycles: Some(3), channel: None },
+    );
+    w.ok(
+        "2024-02-05",
+        K::VisitRecorded {
+            person: "a".into(),
+            visit: "supply_followup".into(),
+            outcome: Some("using_correctly".into()),
+            visitor: Some("k1".into()),
+        },
+    );
+    w.ok(
+        "2024-03-01",
+        K::VerificationRecorded {
+            household: "h1".into(),
+            observed: vec![Observation { person: Some("a".into()), ..Default::default() }],
+        },
+    );
+    w.ok(
+        "2024-04-01",
+        K::Certificate {
+            person: "a".into(),
+            certificate: CertificateKind::ServiceBooklet,
+            action: CertificateAction::Issued,
+        },
+    );
+    w.ok(
+        "2024-05-01",
+        K::ScreeningDone { person: "a".into(), screening: ScreeningKind::Gynaecological, referred: true },
+    );
     let cf = w.reg.case_file(&"a".into(), d("2024-12-31")).unwrap();
     assert_eq!(cf.supplies[0].what.cycles, Some(3));
     assert_eq!(cf.last_verified, Some(d("2024-03-01")));
@@ -161,8 +234,19 @@ fn services_supplies_visits_verifications_certificates_screenings() {
     assert_eq!((v[0].kind, v[0].outcome, v[0].visitor), ("supply_followup", Some("using_correctly"), Some("k1")));
     // Consultations and survey responses are kept (the registry changes).
     let before = w.reg.clone();
-    w.ok("2024-06-01", K::ConsultationGiven { person: Some("a".into()), grid: Some("g1".into()), topic: ConsultationTopic::Policy });
-    w.ok("2024-06-01", K::SurveyResponse { respondent: RespondentKind::Floating, satisfied: true, knows_free_supply: false, grid: Some("g2".into()) });
+    w.ok(
+        "2024-06-01",
+        K::ConsultationGiven { person: Some("a".into()), grid: Some("g1".into()), topic: ConsultationTopic::Policy },
+    );
+    w.ok(
+        "2024-06-01",
+        K::SurveyResponse {
+            respondent: RespondentKind::Floating,
+            satisfied: true,
+            knows_free_supply: false,
+            grid: Some("g2".into()),
+        },
+    );
     assert_ne!(w.reg, before);
     assert_eq!(w.reg.household(&"h2".into()).unwrap().kind, HousingKind::Rental);
 }
@@ -173,8 +257,14 @@ fn a_late_visit_is_placed_at_its_own_date() {
     w.person("a", Sex::Female, "1990-01-01", M::Single);
     w.ok("2024-06-01", K::PersonMovedOut { person: "a".into(), to: None, permanent: true });
     // Recorded after the departure, dated before it: accepted.
-    w.ok("2024-05-20", K::VisitRecorded { person: "a".into(), visit: "floating_monthly_check".into(), outcome: None, visitor: None });
+    w.ok(
+        "2024-05-20",
+        K::VisitRecorded { person: "a".into(), visit: "floating_monthly_check".into(), outcome: None, visitor: None },
+    );
     // Dated after it: refused.
-    assert!(w.send("2024-06-02", K::VisitRecorded { person: "a".into(), visit: "x".into(), outcome: None, visitor: None }).is_err());
+    assert!(
+        w.send("2024-06-02", K::VisitRecorded { person: "a".into(), visit: "x".into(), outcome: None, visitor: None })
+            .is_err()
+    );
     assert_eq!(w.reg.visit_count(), 1);
 }

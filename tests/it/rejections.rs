@@ -46,7 +46,10 @@ fn cases() -> Vec<(&'static str, K)> {
         ("2023-01-01", K::Widowed { person: "b".into() }),
         ("2023-01-01", K::Married { person: "b".into(), spouse: Some("ghost".into()) }),
         ("2023-01-01", K::Married { person: "gone".into(), spouse: None }),
-        ("1985-01-01", K::MethodStarted { person: "a".into(), method: Method::Pill, source: None, informed_choice: true }),
+        (
+            "1985-01-01",
+            K::MethodStarted { person: "a".into(), method: Method::Pill, source: None, informed_choice: true },
+        ),
         ("2023-01-01", K::CaseFileOpened { person: "a".into() }),
         ("2023-01-01", K::CaseFileOpened { person: "b".into() }),
         ("2023-01-01", K::CaseFileClosed { person: "b".into(), reason: CloseReason::Other }),
@@ -54,25 +57,104 @@ fn cases() -> Vec<(&'static str, K)> {
         ("2023-01-01", K::ProcedurePerformed { person: "a".into(), procedure: Procedure::ImplantRemoval }),
         ("2023-01-01", K::ProcedurePerformed { person: "b".into(), procedure: Procedure::IudInsertion }),
         ("2019-01-01", K::MethodStopped { person: "a".into(), reason: StopReason::SideEffects }),
-        ("2023-01-01", K::PregnancyEnded { person: "a".into(), outcome: PregnancyOutcome::Miscarriage, children: vec![child.clone()] }),
-        ("2023-01-01", K::PregnancyEnded { person: "a".into(), outcome: PregnancyOutcome::LiveBirth, children: vec![child] }),
+        (
+            "2023-01-01",
+            K::PregnancyEnded {
+                person: "a".into(),
+                outcome: PregnancyOutcome::Miscarriage,
+                children: vec![child.clone()],
+            },
+        ),
+        (
+            "2023-01-01",
+            K::PregnancyEnded { person: "a".into(), outcome: PregnancyOutcome::LiveBirth, children: vec![child] },
+        ),
         ("2023-01-01", K::PersonReturned { person: "a".into() }),
-        ("2023-01-01", K::PersonMovedIn { person: "a".into(), from: None, household: "h1".into(), residency: Residency::Floating }),
-        ("2023-01-01", K::PersonMovedIn { person: "gone".into(), from: None, household: "h1".into(), residency: Residency::MovedOut }),
-        ("2023-01-01", K::PersonCorrected { person: "a".into(), field: CorrectableField::Name, old: "wrong".into(), new: "x".into() }),
-        ("2023-01-01", K::PersonCorrected { person: "a".into(), field: CorrectableField::Phone, old: "".into(), new: "12345".into() }),
-        ("2023-01-01", K::PersonCorrected { person: "a".into(), field: CorrectableField::BirthDate, old: "1990-01-01".into(), new: "2021-01-01".into() }),
+        (
+            "2023-01-01",
+            K::PersonMovedIn { person: "a".into(), from: None, household: "h1".into(), residency: Residency::Floating },
+        ),
+        (
+            "2023-01-01",
+            K::PersonMovedIn {
+                person: "gone".into(),
+                from: None,
+                household: "h1".into(),
+                residency: Residency::MovedOut,
+            },
+        ),
+        (
+            "2023-01-01",
+            K::PersonCorrected {
+                person: "a".into(),
+                field: CorrectableField::Name,
+                old: "wrong".into(),
+                new: "x".into(),
+            },
+        ),
+        (
+            "2023-01-01",
+            K::PersonCorrected {
+                person: "a".into(),
+                field: CorrectableField::Phone,
+                old: "".into(),
+                new: "12345".into(),
+            },
+        ),
+        (
+            "2023-01-01",
+            K::PersonCorrected {
+                person: "a".into(),
+                field: CorrectableField::BirthDate,
+                old: "1990-01-01".into(),
+                new: "2021-01-01".into(),
+            },
+        ),
         ("2023-01-01", person("a", "h1", "1990-01-01", Residency::Registered)),
         ("2023-01-01", person("new", "nowhere", "1990-01-01", Residency::Registered)),
         ("2023-01-01", person("new", "h1", "2024-01-01", Residency::Registered)),
         ("2023-01-01", person("new", "h1", "1990-01-01", Residency::Departed)),
-        ("2023-01-01", K::HouseholdRegistered { household: "h1".into(), housing: famplan::HousingKind::Owner, place: Place::grid("g1") }),
-        ("2023-01-01", K::HouseholdRegistered { household: "h9".into(), housing: famplan::HousingKind::Owner, place: Place::grid("g9") }),
+        (
+            "2023-01-01",
+            K::HouseholdRegistered {
+                household: "h1".into(),
+                housing: famplan::HousingKind::Owner,
+                place: Place::grid("g1"),
+            },
+        ),
+        (
+            "2023-01-01",
+            K::HouseholdRegistered {
+                household: "h9".into(),
+                housing: famplan::HousingKind::Owner,
+                place: Place::grid("g9"),
+            },
+        ),
         ("2023-01-01", K::HouseholdDissolved { household: "h1".into() }),
-        ("2023-01-01", K::AreaDefined { level: AreaLevel::Grid, area: "g1".into(), parent: Some("c".into()), name: None }),
+        (
+            "2023-01-01",
+            K::AreaDefined { level: AreaLevel::Grid, area: "g1".into(), parent: Some("c".into()), name: None },
+        ),
         ("2023-01-01", K::AreaDefined { level: AreaLevel::Zone, area: "z9".into(), parent: None, name: None }),
-        ("2023-01-01", K::SuppliesDispensed { person: "a".into(), item: "condom".into(), quantity: 0, cycles: None, channel: None }),
-        ("2023-01-01", K::VisitRecorded { person: "gone".into(), visit: "floating_monthly_check".into(), outcome: None, visitor: None }),
+        (
+            "2023-01-01",
+            K::SuppliesDispensed {
+                person: "a".into(),
+                item: "condom".into(),
+                quantity: 0,
+                cycles: None,
+                channel: None,
+            },
+        ),
+        (
+            "2023-01-01",
+            K::VisitRecorded {
+                person: "gone".into(),
+                visit: "floating_monthly_check".into(),
+                outcome: None,
+                visitor: None,
+            },
+        ),
         ("2023-01-01", K::VisitRecorded { person: "a".into(), visit: "".into(), outcome: None, visitor: None }),
         // Valid on its own date, but a later event (the 2022 departure) would no longer fit.
         ("2021-06-01", K::Died { person: "gone".into() }),

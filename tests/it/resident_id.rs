@@ -57,7 +57,11 @@ fn phones() {
 }
 
 fn valid_id() -> impl Strategy<Value = ResidentId> {
-    (prop::sample::select(vec!["110105", "440524", "360426", "510104", "650102", "820000", "910000"]), 0i64..60000, 0u16..1000)
+    (
+        prop::sample::select(vec!["110105", "440524", "360426", "510104", "650102", "820000", "910000"]),
+        0i64..60000,
+        0u16..1000,
+    )
         .prop_map(|(area, days, seq)| {
             let birth = chrono::NaiveDate::from_ymd_opt(1900, 1, 1).unwrap() + chrono::Days::new(days as u64);
             ResidentId::from_parts(area, birth, seq).unwrap()

@@ -39,7 +39,10 @@ fn reads_the_small_snapshot() {
     // Undated: marital for 1, 2, 3, 6, 7 (4 and 5 have marital_since) = 5; residency for
     // everyone but 3 and 6 = 5; case files 1 and 5 (4 has case_file_opened) = 2; methods
     // without a start: 4 (none) and 5 (pill) = 2.
-    assert_eq!((summary.undated.marital, summary.undated.residency, summary.undated.case_file, summary.undated.method), (5, 5, 2, 2));
+    assert_eq!(
+        (summary.undated.marital, summary.undated.residency, summary.undated.case_file, summary.undated.method),
+        (5, 5, 2, 2)
+    );
     let on = d("2026-06-30");
     let s = |id: &str| reg.state(&id.into(), on).unwrap();
     assert!(s("1").is_married_wra() && s("1").method == Method::Iud && s("1").method_since == Some(d("2026-01-31")));
@@ -114,7 +117,12 @@ fn non_utf8_and_extra_columns() {
     files[3] = files[3].lines().map(|l| format!("{l},x\n")).collect::<String>().replacen(",x\n", ",note\n", 1);
     let (_, summary) = read(&files, ImportMode::AllOrNothing).unwrap();
     assert_eq!(summary.warnings, ["visits.csv: column `note` is not used and was ignored"]);
-    let bytes: Vec<u8> = file("visits.csv").replace("post_surgery", "post\u{1}").into_bytes().into_iter().map(|b| if b == 1 { 0xff } else { b }).collect();
+    let bytes: Vec<u8> = file("visits.csv")
+        .replace("post_surgery", "post\u{1}")
+        .into_bytes()
+        .into_iter()
+        .map(|b| if b == 1 { 0xff } else { b })
+        .collect();
     let f = small();
     let err = read_snapshot(
         SnapshotFiles::new()
@@ -169,5 +177,8 @@ fn events_file_in_a_snapshot_applies_after_the_rows() {
     assert_eq!(summary.events, 3);
     assert_eq!(reg.state(&"1".into(), d("2026-07-01")).unwrap().marital, MaritalStatus::Divorced);
     let err = go(&events.replace(r#""kind":"married","person":"3""#, r#""kind":"widowed","person":"3""#)).unwrap_err();
-    assert_eq!(err.to_string(), "1 problem(s), nothing imported:\n  events.jsonl:3: event e3: person `3` is single, not married, on 2026-07-02");
+    assert_eq!(
+        err.to_string(),
+        "1 problem(s), nothing imported:\n  events.jsonl:3: event e3: person `3` is single, not married, on 2026-07-02"
+    );
 }

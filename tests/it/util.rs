@@ -40,11 +40,19 @@ impl World {
         );
         w.ok(
             "2000-01-01",
-            EventKind::HouseholdRegistered { household: "h1".into(), housing: HousingKind::Owner, place: Place::grid("g1") },
+            EventKind::HouseholdRegistered {
+                household: "h1".into(),
+                housing: HousingKind::Owner,
+                place: Place::grid("g1"),
+            },
         );
         w.ok(
             "2000-01-01",
-            EventKind::HouseholdRegistered { household: "h2".into(), housing: HousingKind::Rental, place: Place::grid("g2") },
+            EventKind::HouseholdRegistered {
+                household: "h2".into(),
+                housing: HousingKind::Rental,
+                place: Place::grid("g2"),
+            },
         );
         w
     }
