@@ -168,6 +168,10 @@ impl State {
                 }
                 let (p, _) = self.person_ids.intern(person.as_str());
                 let (initial_marital, dated) = match marital_since {
+                    // Divorced and widowed women were married before; anyone else is taken as single.
+                    Some(since) if matches!(marital, MaritalStatus::Divorced | MaritalStatus::Widowed) => {
+                        (MaritalStatus::Married, Some(*since))
+                    }
                     Some(since) => (MaritalStatus::Single, Some(*since)),
                     None => (*marital, None),
                 };

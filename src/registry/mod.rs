@@ -988,6 +988,7 @@ impl<'r> PersonRef<'r> {
             procedures: Vec::new(),
             supplies: Vec::new(),
             certificates: Vec::new(),
+            screenings: Vec::new(),
             last_verified: None,
         };
         let rec = &st.persons[self.ix as usize];
@@ -1025,6 +1026,7 @@ impl<'r> PersonRef<'r> {
                     }
                 }
                 Change::Certificate(k, a) => cf.certificates.push(dated(on, &event, (k, a))),
+                Change::Screening(k, referred) => cf.screenings.push(dated(on, &event, (k, referred))),
                 _ => {}
             }
         }

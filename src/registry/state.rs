@@ -629,16 +629,6 @@ impl State {
         self.garbage = 0;
     }
 
-    pub(crate) fn tag_index(&mut self, t: &Tag) -> Result<u8, Rejection> {
-        if let Some(i) = self.tags.find(t.as_str()) {
-            return Ok(i as u8);
-        }
-        if self.tags.names.len() >= 64 {
-            return Err(Rejection::TooManyTags);
-        }
-        Ok(self.tags.intern(t.as_str()) as u8)
-    }
-
     pub(crate) fn tag_names(&self, bits: u64) -> Vec<Tag> {
         (0..64).filter(|i| bits & (1u64 << i) != 0).map(|i| Tag::new(self.tags.name(i))).collect()
     }
