@@ -141,3 +141,16 @@ fn same_seed_same_events_other_seed_other_events() {
     let (_, report) = Registry::from_events(b);
     assert!(report.conflicts.is_empty());
 }
+
+#[test]
+fn the_stream_survives_an_event_file_round_trip() {
+    use famplan::io::{EventFormat, read_events, write_events};
+    let events = default_events();
+    for format in [EventFormat::JsonLines, EventFormat::Csv] {
+        let mut buf = Vec::new();
+        write_events(events, &mut buf, format).unwrap();
+        let back = read_events("events", buf.as_slice(), format).unwrap();
+        assert_eq!(back.len(), events.len());
+        assert!(back == events, "{format:?} round trip changes the events");
+    }
+}

@@ -275,3 +275,34 @@ fn iud_follow_ups_are_mostly_on_time() {
     let rate = f64::from(done) / f64::from(due);
     assert!((0.55..=0.9).contains(&rate), "iud follow-up rate {rate}");
 }
+
+#[test]
+fn famplan_reads_the_snapshot_without_a_problem() {
+    use famplan::io::{ImportMode, SnapshotFiles, read_snapshot};
+    for with_names in [false, true] {
+        let mut cfg = SnapshotConfig::new(8_000, 21);
+        cfg.with_names = with_names;
+        let f = generate(&cfg);
+        let files = SnapshotFiles::new()
+            .areas("areas.csv", f.areas.as_bytes())
+            .households("households.csv", f.households.as_bytes())
+            .persons("persons.csv", f.persons.as_bytes())
+            .visits("visits.csv", f.visits.as_bytes());
+        let (reg, summary) = read_snapshot(files, ImportMode::AllOrNothing).unwrap_or_else(|e| panic!("{e}"));
+        assert!(summary.warnings.is_empty(), "{:?}", summary.warnings);
+        assert_eq!(
+            (summary.areas, summary.households, summary.persons, summary.visits),
+            (f.counts.grids, f.counts.households, f.counts.persons, f.counts.visits)
+        );
+        let by_grid = reg.population_by_grid(cfg.reference_date);
+        let resident: u32 = by_grid.iter().map(|g| g.resident).sum();
+        let wra: u32 = by_grid.iter().map(|g| g.wra).sum();
+        let married_wra: u32 = by_grid.iter().map(|g| g.married_wra).sum();
+        assert_eq!(u64::from(resident), f.counts.persons);
+        assert_eq!((u64::from(wra), u64::from(married_wra)), (f.counts.wra, f.counts.married_wra));
+        if with_names {
+            let p = reg.person(&"1".into()).unwrap();
+            assert!(p.flags.is_empty() && p.id_number.is_some() && !p.name.is_empty());
+        }
+    }
+}
