@@ -145,10 +145,12 @@ enum Action {
     WishChild {
         p: u32,
     },
+    /// The `k`-th dispense of a series that began on `anchor` (every three months).
     Dispense {
         p: u32,
         method: Method,
-        first: bool,
+        anchor: NaiveDate,
+        k: u32,
     },
     Marry {
         p: u32,
@@ -808,7 +810,7 @@ impl<'c> Sim<'c> {
                     _ => {}
                 }
             }
-            Action::Dispense { p, method, first } => {
+            Action::Dispense { p, method, anchor, k } => {
                 let x = &self.persons[p as usize];
                 if !x.here() || x.method != method {
                     return;
@@ -836,25 +838,22 @@ impl<'c> Sim<'c> {
                     },
                 );
                 let m = Some(method);
-                if first {
-                    let due = add_months(d, 1).expect("in range");
-                    self.visit_around(p, due, 14, 14, "supply_followup", m);
-                }
-                let due = add_months(d, if first { 4 } else { 3 }).expect("in range");
-                self.visit_around(p, due, 14, 14, "supply_followup", m);
-                match method {
-                    Method::Pill => {
-                        let due = d + Duration::days(3 * 28 - 14);
-                        self.visit_around(p, due, 3, 7, "pill_resupply", m);
+                if k == 0 {
+                    // 药具随访: one month after the first dispense, then every three months
+                    // (a visit is dropped if she has stopped the method by then).
+                    let mut j = 0;
+                    while let Some(due) = add_months(anchor, 1 + 3 * j).filter(|due| *due <= self.end) {
+                        self.visit_around(p, due, 14, 14, "supply_followup", m);
+                        j += 1;
                     }
-                    Method::Injectable => {
-                        let due = add_months(d, 3).expect("in range");
-                        self.visit_around(p, due, 14, 28, "injectable_reinjection", m);
-                    }
-                    _ => {}
                 }
-                let next = add_months(d, 3).expect("in range") + self.days(-7, 7);
-                self.at(next, Action::Dispense { p, method, first: false });
+                if method == Method::Pill {
+                    // Resupply reminder: 14 days before the cycles run out.
+                    let due = d + Duration::days(3 * 28 - 14);
+                    self.visit_around(p, due, 3, 7, "pill_resupply", m);
+                }
+                let next = add_months(anchor, 3 * (k as i32 + 1)).expect("in range") + self.days(-7, 7);
+                self.at(next, Action::Dispense { p, method, anchor, k: k + 1 });
             }
             Action::Marry { p } => self.marry(d, p),
             Action::Divorce { p } => {
@@ -1156,7 +1155,7 @@ impl<'c> Sim<'c> {
                 };
                 self.emit_for(d, p, EventKind::MethodStarted { person: pid, method, source, informed_choice: true });
                 if source.is_some() {
-                    self.at(d, Action::Dispense { p, method, first: true });
+                    self.at(d, Action::Dispense { p, method, anchor: d, k: 0 });
                 }
             }
         }

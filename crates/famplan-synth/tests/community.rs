@@ -154,3 +154,18 @@ fn the_stream_survives_an_event_file_round_trip() {
         assert!(back == events, "{format:?} round trip changes the events");
     }
 }
+
+#[test]
+fn small_and_odd_configurations_apply_too() {
+    for (residents, floating_share, seed) in [(1, 0.2, 1), (60, 0.0, 2), (400, 0.6, 3), (300, 1.0, 4)] {
+        let cfg = CommunityConfig { residents, floating_share, seed, ..CommunityConfig::default() };
+        let events = community_events(&cfg);
+        let (reg, report) = Registry::from_events(events);
+        assert!(report.conflicts.is_empty(), "{cfg:?}: {:?}", report.conflicts.first());
+        assert!(reg.len() >= residents as usize);
+    }
+    let short = CommunityConfig { residents: 200, years: 1, end: "2025-03-31".parse().unwrap(), ..Default::default() };
+    let events = community_events(&short);
+    assert!(events.iter().all(|e| e.date <= short.end && e.date >= "2024-03-28".parse().unwrap()));
+    assert!(Registry::from_events(events).1.conflicts.is_empty());
+}
