@@ -110,7 +110,14 @@ fn keeper_id(g: u32) -> String {
 pub fn community_events(cfg: &CommunityConfig) -> Vec<Event> {
     let mut sim = Sim::new(cfg);
     sim.run();
-    sim.events
+    // Number them in date order (the simulation emits a few a little out of order, such as
+    // the households registered over the first days).
+    let mut events = sim.events;
+    events.sort_by_key(|e| e.date);
+    for (i, e) in events.iter_mut().enumerate() {
+        e.id = format!("demo-{:06}", i + 1).into();
+    }
+    events
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
@@ -311,7 +318,7 @@ impl<'c> Sim<'c> {
         let time = NaiveTime::from_num_seconds_from_midnight_opt(secs, 0).expect("in a day");
         let n = self.events.len() + 1;
         self.events.push(Event {
-            id: format!("demo-{n:06}").into(),
+            id: format!("sim-{n}").into(),
             date,
             recorded_at: day.and_time(time),
             recorded_by: by,

@@ -22,16 +22,23 @@ fn every_event_applies_and_counts_are_as_expected() {
     assert_eq!(report.applied, events.len());
 
     let on = cfg.end;
-    let (mut resident, mut floating, mut wra, mut married_wra) = (0u32, 0u32, 0u32, 0u32);
+    let (mut resident, mut floating, mut wra, mut married_wra, mut filed, mut users) = (0u32, 0, 0, 0, 0, 0);
     for p in reg.persons() {
         let Some(s) = p.state_on(on) else { continue };
         if s.residency.is_resident() {
             resident += 1;
             floating += u32::from(s.residency == Residency::Floating);
             wra += u32::from(s.is_wra());
+            filed += u32::from(s.is_wra() && s.case_file.is_open());
             married_wra += u32::from(s.is_married_wra());
+            users += u32::from(s.is_married_wra() && s.method != famplan::Method::None);
         }
     }
+    let case_file_rate = f64::from(filed) / f64::from(wra);
+    let cpr = f64::from(users) / f64::from(married_wra);
+    eprintln!("case file rate {case_file_rate:.3} cpr {cpr:.3}");
+    assert!((0.9..1.0).contains(&case_file_rate), "case file rate {case_file_rate}");
+    assert!((0.6..0.9).contains(&cpr), "cpr {cpr}");
     let share = f64::from(floating) / f64::from(resident);
     eprintln!("resident {resident} floating {floating} ({share:.3}) wra {wra} married wra {married_wra}");
     assert!((9_000..=11_000).contains(&resident), "resident {resident}");
@@ -168,4 +175,10 @@ fn small_and_odd_configurations_apply_too() {
     let events = community_events(&short);
     assert!(events.iter().all(|e| e.date <= short.end && e.date >= "2024-03-28".parse().unwrap()));
     assert!(Registry::from_events(events).1.conflicts.is_empty());
+}
+
+#[test]
+fn ids_follow_the_dates() {
+    let events = default_events();
+    assert!(events.windows(2).all(|w| w[0].date <= w[1].date && w[0].id.as_str() < w[1].id.as_str()));
 }
