@@ -1474,11 +1474,11 @@ impl<'c> Sim<'c> {
                 let quarter_end = add_months(m, 3).expect("in range") - Duration::days(1);
                 let d = date_between(m, quarter_end.min(self.end), &mut self.rng);
                 match self.rng.random_range(0..100) {
-                    0..80 => self.at(d, Action::Reconcile { h }),
-                    80..92 => self.at(d, Action::Verify { h }),
+                    0..82 => self.at(d, Action::Reconcile { h }),
+                    82..88 => self.at(d, Action::Verify { h }),
                     _ => {}
                 }
-            } else if quarter_start && !here.is_empty() && self.chance(0.01) {
+            } else if quarter_start && !here.is_empty() && self.chance(0.005) {
                 let d = date_between(m, month_end, &mut self.rng);
                 self.at(d, Action::Verify { h });
             }
