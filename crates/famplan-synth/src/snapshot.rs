@@ -52,7 +52,8 @@ pub struct SnapshotConfig {
     pub reference_date: NaiveDate,
     /// The extraction date: visits run up to it (after D).
     pub extraction_date: NaiveDate,
-    /// Add the optional `name`, `id_number` and `phone` columns to `persons.csv`.
+    /// Add the optional `name`, `id_number` and `phone` columns to `persons.csv` (every other
+    /// column and file is the same with or without them).
     pub with_names: bool,
 }
 
@@ -360,6 +361,9 @@ struct Member {
 struct Generator<'c> {
     cfg: &'c SnapshotConfig,
     rng: Rand,
+    /// A separate stream for names, ID numbers and phones, so that the other columns are the
+    /// same with and without names.
+    name_rng: Rand,
     names: Names,
     registered_ages: Weighted,
     floating_ages: Weighted,
@@ -396,6 +400,7 @@ impl<'c> Generator<'c> {
         Generator {
             cfg,
             rng: Rand::seed_from_u64(cfg.seed),
+            name_rng: Rand::seed_from_u64(cfg.seed ^ 0x6e61_6d65_7321),
             names: Names::new(),
             registered_ages: Weighted::new(&REGISTERED_AGES),
             floating_ages: Weighted::new(&FLOATING_AGES),
@@ -498,7 +503,7 @@ impl<'c> Generator<'c> {
         out.households.write_all(&self.row)?;
 
         self.compose(size, rng_floating);
-        let surname = if self.cfg.with_names { self.names.surname(&mut self.rng) } else { "" };
+        let surname = if self.cfg.with_names { self.names.surname(&mut self.name_rng) } else { "" };
         for i in 0..self.members.len() {
             self.person(i, hid, grid, surname, out)?;
         }
@@ -664,12 +669,12 @@ impl<'c> Generator<'c> {
         }
         if cfg.with_names {
             let name = if m.role == Role::Spouse {
-                self.names.name(m.sex, &mut self.rng)
+                self.names.name(m.sex, &mut self.name_rng)
             } else {
-                self.names.with_surname(surname, m.sex, &mut self.rng)
+                self.names.with_surname(surname, m.sex, &mut self.name_rng)
             };
-            let id = resident_id(m.birth, m.sex, !m.floating, &mut self.rng);
-            let phone = (m.age >= 16 && self.rng.random_bool(0.95)).then(|| mobile(&mut self.rng));
+            let id = resident_id(m.birth, m.sex, !m.floating, &mut self.name_rng);
+            let phone = (m.age >= 16 && self.name_rng.random_bool(0.95)).then(|| mobile(&mut self.name_rng));
             let r = &mut self.row;
             r.push(b',');
             r.extend_from_slice(name.as_bytes());

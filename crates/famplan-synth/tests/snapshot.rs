@@ -306,3 +306,17 @@ fn famplan_reads_the_snapshot_without_a_problem() {
         }
     }
 }
+
+#[test]
+fn names_only_add_columns() {
+    let mut cfg = SnapshotConfig::new(6_000, 13);
+    let plain = generate(&cfg);
+    cfg.with_names = true;
+    let named = generate(&cfg);
+    assert_eq!(plain.visits, named.visits);
+    assert_eq!(plain.households, named.households);
+    let stripped: Vec<String> =
+        named.persons.lines().skip(1).map(|l| l.split(',').take(11).collect::<Vec<_>>().join(",")).collect();
+    let plain_rows: Vec<&str> = plain.persons.lines().skip(1).collect();
+    assert_eq!(stripped, plain_rows);
+}
