@@ -1485,8 +1485,12 @@ impl<'c> Sim<'c> {
         }
         // New floating households keep the floating share steady.
         let target = f64::from(self.cfg.residents) * self.cfg.floating_share;
-        let arrivals = ((target - f64::from(floating_here)) / MEAN_FLOATING_SIZE).max(0.0) / 3.0
-            + f64::from(self.cfg.residents) * 0.0004;
+        let arrivals = if self.cfg.floating_share > 0.0 {
+            ((target - f64::from(floating_here)) / MEAN_FLOATING_SIZE).max(0.0) / 3.0
+                + f64::from(self.cfg.residents) * 0.0004
+        } else {
+            0.0
+        };
         let whole = arrivals.floor() as u32 + u32::from(self.chance(arrivals.fract()));
         for _ in 0..whole {
             let d = any_day(self);

@@ -170,6 +170,11 @@ fn small_and_odd_configurations_apply_too() {
         let (reg, report) = Registry::from_events(events);
         assert!(report.conflicts.is_empty(), "{cfg:?}: {:?}", report.conflicts.first());
         assert!(reg.len() >= residents as usize);
+        if floating_share == 0.0 {
+            let floating =
+                reg.persons().filter_map(|p| p.state_on(cfg.end)).filter(|s| s.residency == Residency::Floating);
+            assert_eq!(floating.count(), 0);
+        }
     }
     let short = CommunityConfig { residents: 200, years: 1, end: "2025-03-31".parse().unwrap(), ..Default::default() };
     let events = community_events(&short);
