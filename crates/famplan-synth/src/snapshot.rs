@@ -635,8 +635,13 @@ impl<'c> Generator<'c> {
             if method == "sterilization" && m.age < 25 {
                 method = "iud";
             }
+            if last_birth.is_some_and(|b| b + Duration::days(42) > d) && !matches!(method, "") {
+                // Less than 42 days after a birth: no method yet.
+                method = "none";
+            }
             if !matches!(method, "" | "none") && self.rng.random_bool(0.97) {
-                method_start = Some(self.method_start(&m, last_birth));
+                let long_acting = matches!(method, "iud" | "implant" | "sterilization");
+                method_start = Some(self.method_start(&m, last_birth, long_acting));
             }
         }
 
@@ -709,21 +714,23 @@ impl<'c> Generator<'c> {
 
     /// When the current method started: a fair share in the last 12 months, the rest spread
     /// over the years since she was 18 (at most 20 years back).
-    fn method_start(&mut self, m: &Member, last_birth: Option<NaiveDate>) -> NaiveDate {
+    /// A long-acting method always starts after the last birth; a short-acting one mostly.
+    fn method_start(&mut self, m: &Member, last_birth: Option<NaiveDate>, long_acting: bool) -> NaiveDate {
         let (d, ext) = (self.cfg.reference_date, self.cfg.extraction_date);
         // Not before 18, or for a younger woman within the last month.
         let adult = (m.birth + Duration::days(18 * 365 + 5)).min(d - Duration::days(30));
         let year_ago = ext - Duration::days(365);
         let mut lo = adult.max(ext - Duration::days(20 * 365));
         if let Some(b) = last_birth {
-            if self.rng.random_bool(0.7) {
+            if long_acting || self.rng.random_bool(0.7) {
                 lo = lo.max(b + Duration::days(42));
             }
         }
         if self.rng.random_bool(0.18) || lo >= year_ago {
             // Recent: mostly up to D, a few between D and extraction.
             let to = if self.rng.random_bool(0.03) { ext } else { d };
-            return date_between(year_ago.max(adult), to, &mut self.rng).max(adult);
+            let from = year_ago.max(adult).max(lo).min(to);
+            return date_between(from, to, &mut self.rng);
         }
         date_between(lo, year_ago - Duration::days(1), &mut self.rng)
     }

@@ -130,6 +130,9 @@ fn values_are_in_the_contract_and_references_hold() {
             assert!(start > birth && start <= cfg.extraction_date);
             assert!(!["", "none"].contains(&r[8]), "a start date without a method");
         }
+        if let (false, "iud" | "implant" | "sterilization") = (r[10].is_empty() || r[9].is_empty(), r[8]) {
+            assert!(date(r[9]) >= date(r[10]) + chrono::Duration::days(42), "a long-acting method before the birth");
+        }
         if !r[10].is_empty() {
             let b = date(r[10]);
             assert_eq!(r[3], "F");
