@@ -56,7 +56,13 @@ impl Default for CommunityConfig {
     }
 }
 
-/// The community's id.
+/// The community's id: its zones are `101`–`109` (DOMAIN §15 numbering).
+///
+/// # Example
+///
+/// ```
+/// assert_eq!(famplan_synth::COMMUNITY_ID, "1");
+/// ```
 pub const COMMUNITY_ID: &str = "1";
 
 /// The 18 grid ids of the demo community (`zone * 10 + g`, zones `101`–`109`), in order.

@@ -14,6 +14,12 @@ pub const AREAS_HEADER: &str = "grid_id,zone_id,community_id";
 /// Header of `households.csv`.
 pub const HOUSEHOLDS_HEADER: &str = "household_id,grid_id,kind";
 /// Header of `persons.csv` (the columns of SIX_RATES §1).
+///
+/// # Example
+///
+/// ```
+/// assert_eq!(famplan_synth::PERSONS_HEADER.split(',').count(), 11);
+/// ```
 pub const PERSONS_HEADER: &str = "person_id,household_id,grid_id,sex,birth_date,marital_status,residency,case_file,contraceptive_method,method_start,last_birth_date";
 /// Header of `persons.csv` with [`SnapshotConfig::with_names`]: the optional DOMAIN §15
 /// columns `name`, `id_number` and `phone` follow the required ones.
