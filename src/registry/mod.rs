@@ -477,6 +477,29 @@ impl Registry {
         })
     }
 
+    /// The members of a household on a date: everyone registered by then whose household it
+    /// is on that date, with any residency (filter on [`PersonState::residency`] for residents).
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// let reg = famplan::Registry::example();
+    /// let on = "2026-06-30".parse().unwrap();
+    /// let ids: Vec<_> = reg.members(&"h1".into(), on).iter().map(|p| p.id()).collect();
+    /// assert_eq!(ids, ["p1", "p2"]);
+    /// assert!(reg.members(&"h1".into(), "2019-01-01".parse().unwrap()).is_empty());
+    /// ```
+    pub fn members(&self, household: &HouseholdId, on: NaiveDate) -> Vec<PersonRef<'_>> {
+        let st = &*self.state;
+        let Some(h) = st.household_ids.find(household.as_str()) else { return Vec::new() };
+        self.persons()
+            .filter(|p| {
+                let rec = &st.persons[p.ix as usize];
+                rec.registered <= on && st.fold_on(p.ix, day(on)).household == h
+            })
+            .collect()
+    }
+
     /// Ids of every household, in registration order.
     ///
     /// # Example
