@@ -39,6 +39,7 @@ mod id;
 mod person;
 mod registry;
 mod resident_id;
+mod visit;
 
 #[cfg(feature = "csv")]
 pub mod io;
@@ -58,3 +59,7 @@ pub use id::{BuildingId, CommunityId, EventId, GridId, GroupId, HouseholdId, Per
 pub use person::{MaritalStatus, Person, PersonState, Relation, Residency, Sex, Tag, Tags};
 pub use registry::{Conflict, GridPopulation, MergeReport, PersonRef, Registry, Rejection, Visit};
 pub use resident_id::{Phone, PhoneError, ResidentId, ResidentIdError};
+pub use visit::{
+    CalendarDay, Filter, Fulfilled, Fulfilment, MonthCalendar, Obligation, ObligationState, Offset, Recurrence,
+    RuleSet, Schedule, StopEvent, Subject, Trigger, VisitRule, Why, WorkItem, WorkList,
+};
