@@ -767,6 +767,11 @@ fn fulfil(obs: &mut [Ob], r: u16, d: i32, by: u32, how: u8) {
     }
 }
 
+#[cfg(test)]
+pub(crate) fn fulfil_for_tests(obs: &mut [Ob], r: u16, d: i32) {
+    fulfil(obs, r, d, 0, HOW_VISIT);
+}
+
 /// The day someone reaches `age` completed years: the birthday, or 1 March for a person
 /// born on 29 February in a common year.
 pub(crate) fn birthday(birth: NaiveDate, age: u32) -> Option<NaiveDate> {
