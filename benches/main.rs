@@ -1,1 +1,12 @@
-fn main() {}
+//! famplan benchmarks: `cargo bench --bench famplan` (`-- --test` runs each once).
+
+use criterion::{Criterion, criterion_group, criterion_main};
+
+mod visit;
+
+fn all(c: &mut Criterion) {
+    visit::define(c);
+}
+
+criterion_group!(benches, all);
+criterion_main!(benches);
