@@ -154,6 +154,7 @@ pub(crate) struct Ctx<'a> {
     calendar_person: Vec<u16>,
     pub household_rules: Vec<u16>,
     max_turns: bool,
+    max_before: Vec<i32>,
 }
 
 fn periods(from: NaiveDate, to: NaiveDate, quarter: bool) -> Vec<(i32, i32)> {
@@ -199,6 +200,11 @@ impl<'a> Ctx<'a> {
             calendar_person: idx(|r| r.calendar.is_some() && r.subject == Subject::Person),
             household_rules: idx(|r| r.subject == Subject::Household),
             max_turns: rules.rules.iter().any(|r| r.triggers.iter().any(|t| matches!(t, Trigger::TurnsAge { .. }))),
+            max_before: rules
+                .rules
+                .iter()
+                .map(|r| r.due.iter().chain(&r.then_every).map(|o| o.before).max().unwrap_or(0))
+                .collect(),
         }
     }
 
@@ -206,13 +212,15 @@ impl<'a> Ctx<'a> {
         &self.rules.rules[r as usize]
     }
 
-    fn filter_ok(&self, r: u16, sex: Sex, f: &Fold, age: u32) -> bool {
+    /// Whether the person (sex, birth date, state `f` on day `on`) is in rule `r`'s population.
+    fn filter_ok(&self, r: u16, sex: Sex, birth: NaiveDate, f: &Fold, on: i32) -> bool {
         let rule = self.rule(r);
         let flt = &rule.filter;
         if flt.sex.is_some_and(|s| s != sex) {
             return false;
         }
         if let Some([lo, hi]) = flt.age {
+            let age = crate::age_on(birth, date(on).unwrap_or(birth));
             if age < lo || age > hi {
                 return false;
             }
@@ -345,11 +353,9 @@ impl<'a> Ctx<'a> {
             i += 1;
         }
         sc.homes.push((reg_day, fold.household));
-        let age_at = |d: i32| crate::age_on(rec.birth, date(d).unwrap_or(rec.birth));
         // Calendar populations and household contributions at registration.
-        let reg_age = age_at(reg_day);
         for &r in &self.calendar_person {
-            if self.filter_ok(r, rec.sex, &fold, reg_age) {
+            if self.filter_ok(r, rec.sex, rec.birth, &fold, reg_day) {
                 sc.open.push((r, reg_day));
             }
         }
@@ -394,10 +400,9 @@ impl<'a> Ctx<'a> {
                 }
             }
             if f.date != UNDATED {
-                let age = age_at(f.date);
                 for &r in &self.person_rules {
                     if let Some((kind, method, cycles, supply)) = self.triggers(r, f) {
-                        if !self.filter_ok(r, rec.sex, &fold, age) {
+                        if !self.filter_ok(r, rec.sex, rec.birth, &fold, f.date) {
                             continue;
                         }
                         let series = self
@@ -429,9 +434,8 @@ impl<'a> Ctx<'a> {
                 sc.homes.push((d, fold.household));
             }
             if !self.calendar_person.is_empty() {
-                let age = age_at(d);
                 for &r in &self.calendar_person {
-                    let now = self.filter_ok(r, rec.sex, &fold, age);
+                    let now = self.filter_ok(r, rec.sex, rec.birth, &fold, d);
                     let at = sc.open.iter().position(|(o, _)| *o == r);
                     match (now, at) {
                         (true, None) => sc.open.push((r, d)),
@@ -572,13 +576,19 @@ impl<'a> Ctx<'a> {
         for (r, rule) in self.rules.rules.iter().enumerate() {
             for t in &rule.triggers {
                 let Trigger::TurnsAge { age } = t else { continue };
+                // The birthday lies in the birth year + age (or on 1 March after it): a cheap
+                // test before any calendar arithmetic.
+                let approx = day(rec.birth) + (*age as i32) * 365 + (*age as i32) / 4;
+                if approx + 3 < reg_day || approx - 3 > self.as_of {
+                    continue;
+                }
                 let Some(bd) = birthday(rec.birth, *age) else { continue };
                 let d = day(bd);
                 if d < reg_day || d > self.as_of {
                     continue;
                 }
                 let f = self.st.fold_on(p, d);
-                if !self.filter_ok(r as u16, rec.sex, &f, *age) {
+                if !self.filter_ok(r as u16, rec.sex, rec.birth, &f, d) {
                     continue;
                 }
                 let pos = 2 * facts.partition_point(|x| x.date <= d) as u32;
@@ -625,6 +635,11 @@ impl<'a> Ctx<'a> {
             }
             let open = due - off.before;
             let close = due + off.after;
+            // An obligation that closed before any obligation of the range could open can
+            // neither be output nor take a visit from one that is: skip it.
+            if close < self.from - self.max_before[t.rule as usize] {
+                continue;
+            }
             // The first stop after the trigger, in the window's reach, not lifted by a return.
             let mut cancel = (NEVER, "", false);
             for (si, s) in sc.stops.iter().enumerate() {

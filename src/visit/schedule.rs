@@ -7,6 +7,7 @@ use crate::registry::state::{NEVER, NONE, State, day};
 use crate::{AreaLevel, Error, Event, EventKind, GridId, Period, PersonId, Registry, StaffId, StaffRole};
 use chrono::{Datelike, NaiveDate};
 use std::collections::HashMap;
+use std::sync::Arc;
 
 const HOUSEHOLD: u32 = 1 << 31;
 
@@ -37,7 +38,7 @@ const HOUSEHOLD: u32 = 1 << 31;
 /// ```
 #[derive(Debug)]
 pub struct Schedule {
-    rules: RuleSet,
+    rules: Arc<RuleSet>,
     period: Period,
     obs: Vec<Ob>,
     spans: Vec<(u32, u32)>,
@@ -46,6 +47,8 @@ pub struct Schedule {
     members: Vec<Vec<u32>>,
     verifs: HashMap<u32, Vec<u32>>,
     by_grid: Vec<Vec<u32>>,
+    indexed: Vec<u32>,
+    hindexed: Vec<u32>,
     scratch: Scratch,
     tmp: Vec<Ob>,
     hsegs: Vec<HSeg>,
@@ -152,7 +155,7 @@ impl Schedule {
     /// ```
     pub fn new(reg: &Registry, rules: RuleSet, horizon: Period) -> Schedule {
         let mut s = Schedule {
-            rules,
+            rules: Arc::new(rules),
             period: horizon,
             obs: Vec::new(),
             spans: Vec::new(),
@@ -161,6 +164,8 @@ impl Schedule {
             members: Vec::new(),
             verifs: HashMap::new(),
             by_grid: Vec::new(),
+            indexed: Vec::new(),
+            hindexed: Vec::new(),
             scratch: Scratch::default(),
             tmp: Vec::new(),
             hsegs: Vec::new(),
@@ -183,9 +188,12 @@ impl Schedule {
     /// ```
     pub fn rebuild(&mut self, reg: &Registry) {
         let st = reg.st();
-        let ctx = Ctx::new(st, &self.rules, self.period.start, self.period.end, NEVER - 1);
+        let rules = self.rules.clone();
+        let ctx = Ctx::new(st, &rules, self.period.start, self.period.end, NEVER - 1);
         self.obs.clear();
         self.spans.clear();
+        self.indexed = vec![NONE; st.persons.len()];
+        self.hindexed = vec![NONE; st.households.len()];
         self.hspans.clear();
         self.garbage = 0;
         self.members = vec![Vec::new(); st.households.len()];
@@ -303,9 +311,11 @@ impl Schedule {
     fn grow(&mut self, st: &State) {
         while self.spans.len() < st.persons.len() {
             self.spans.push((self.obs.len() as u32, 0));
+            self.indexed.push(NONE);
         }
         while self.hspans.len() < st.households.len() {
             self.hspans.push((self.obs.len() as u32, 0));
+            self.hindexed.push(NONE);
             self.members.push(Vec::new());
         }
     }
@@ -349,13 +359,29 @@ impl Schedule {
             },
         };
         let verification = matches!(event.kind, EventKind::VerificationRecorded { .. });
+        // Only a change of residency or household, or a visit of a household rule's kind, can
+        // change household obligations.
+        let households = match &event.kind {
+            EventKind::VisitRecorded { visit, .. } => self
+                .rules
+                .rules
+                .iter()
+                .any(|r| r.subject == crate::Subject::Household && r.fulfilled_by.visit.as_ref() == Some(visit)),
+            EventKind::PersonRegistered { .. }
+            | EventKind::PersonMovedIn { .. }
+            | EventKind::PersonMovedOut { .. }
+            | EventKind::PersonReturned { .. }
+            | EventKind::PersonRehoused { .. }
+            | EventKind::Died { .. } => true,
+            _ => false,
+        };
         reg.apply(event)?;
         let st = reg.st();
         self.grow(st);
         match touch {
             Touch::Person(id) => {
                 if let Some(p) = st.person_ids.find(id.as_str()) {
-                    self.refresh_ix(reg, p);
+                    self.refresh_ix(reg, p, households);
                 }
             }
             Touch::Household(id, moved) => {
@@ -366,7 +392,7 @@ impl Schedule {
                     }
                     if moved {
                         for p in self.members[h as usize].clone() {
-                            self.refresh_ix(reg, p);
+                            self.refresh_ix(reg, p, false);
                         }
                     }
                     self.refresh_household(reg, h);
@@ -396,37 +422,47 @@ impl Schedule {
         let st = reg.st();
         self.grow(st);
         if let Some(p) = st.person_ids.find(id.as_str()) {
-            self.refresh_ix(reg, p);
+            self.refresh_ix(reg, p, true);
         }
     }
 
-    fn refresh_ix(&mut self, reg: &Registry, p: u32) {
+    fn refresh_ix(&mut self, reg: &Registry, p: u32, households: bool) {
         let st = reg.st();
-        let ctx = Ctx::new(st, &self.rules, self.period.start, self.period.end, NEVER - 1);
+        let rules = self.rules.clone();
+        let ctx = Ctx::new(st, &rules, self.period.start, self.period.end, NEVER - 1);
         self.tmp.clear();
         self.hsegs.clear();
         self.hvisits.clear();
         ctx.person(p, &mut self.scratch, &mut self.tmp, &mut self.hsegs, &mut self.hvisits);
-        let has_household_rules = !ctx.household_rules.is_empty();
-        drop(ctx);
-        let homes: Vec<u32> = self.scratch.homes.iter().map(|x| x.1).collect();
-        for &h in &homes {
+        let mut homes = [NONE; 4];
+        let mut more = Vec::new();
+        for (i, &(_, h)) in self.scratch.homes.iter().enumerate() {
             let m = &mut self.members[h as usize];
             if !m.contains(&p) {
                 m.push(p);
             }
+            if i < homes.len() {
+                homes[i] = h;
+            } else {
+                more.push(h);
+            }
         }
         self.replace(p);
-        if has_household_rules {
-            for h in homes {
-                self.refresh_household(reg, h);
+        if households && !ctx.household_rules.is_empty() {
+            for h in homes.into_iter().filter(|&h| h != NONE).chain(more) {
+                self.household_with(&ctx, h);
             }
         }
     }
 
     fn refresh_household(&mut self, reg: &Registry, h: u32) {
         let st = reg.st();
-        let ctx = Ctx::new(st, &self.rules, self.period.start, self.period.end, NEVER - 1);
+        let rules = self.rules.clone();
+        let ctx = Ctx::new(st, &rules, self.period.start, self.period.end, NEVER - 1);
+        self.household_with(&ctx, h);
+    }
+
+    fn household_with(&mut self, ctx: &Ctx<'_>, h: u32) {
         if ctx.household_rules.is_empty() {
             return;
         }
@@ -439,7 +475,6 @@ impl Schedule {
         self.tmp.clear();
         let verifs = self.verifs.get(&h).map(Vec::as_slice).unwrap_or(&[]);
         ctx.household(h, &self.hsegs, &self.hvisits, verifs, &mut self.tmp);
-        drop(ctx);
         self.replace(h | HOUSEHOLD);
     }
 
