@@ -153,7 +153,7 @@ pub(crate) struct Ctx<'a> {
     person_rules: Vec<u16>,
     calendar_person: Vec<u16>,
     pub household_rules: Vec<u16>,
-    max_turns: bool,
+    turns: Vec<(u16, u32)>,
     max_before: Vec<i32>,
 }
 
@@ -199,7 +199,17 @@ impl<'a> Ctx<'a> {
             person_rules: idx(|r| r.calendar.is_none()),
             calendar_person: idx(|r| r.calendar.is_some() && r.subject == Subject::Person),
             household_rules: idx(|r| r.subject == Subject::Household),
-            max_turns: rules.rules.iter().any(|r| r.triggers.iter().any(|t| matches!(t, Trigger::TurnsAge { .. }))),
+            turns: rules
+                .rules
+                .iter()
+                .enumerate()
+                .flat_map(|(i, r)| {
+                    r.triggers.iter().filter_map(move |t| match t {
+                        Trigger::TurnsAge { age } => Some((i as u16, *age)),
+                        _ => None,
+                    })
+                })
+                .collect(),
             max_before: rules
                 .rules
                 .iter()
@@ -473,7 +483,7 @@ impl<'a> Ctx<'a> {
         for (r, start, h) in sc.hopen.drain(..) {
             hsegs.push(HSeg { household: h, rule: r, start, end: NEVER });
         }
-        if self.max_turns {
+        if !self.turns.is_empty() {
             self.birthdays(p, rec, reg_day, facts, sc);
         }
         // Visits known on `as_of`, in date order.
@@ -573,36 +583,33 @@ impl<'a> Ctx<'a> {
     }
 
     fn birthdays(&self, p: u32, rec: &PersonRec, reg_day: i32, facts: &[Fact], sc: &mut Scratch) {
-        for (r, rule) in self.rules.rules.iter().enumerate() {
-            for t in &rule.triggers {
-                let Trigger::TurnsAge { age } = t else { continue };
-                // The birthday lies in the birth year + age (or on 1 March after it): a cheap
-                // test before any calendar arithmetic.
-                let approx = day(rec.birth) + (*age as i32) * 365 + (*age as i32) / 4;
-                if approx + 3 < reg_day || approx - 3 > self.as_of {
-                    continue;
-                }
-                let Some(bd) = birthday(rec.birth, *age) else { continue };
-                let d = day(bd);
-                if d < reg_day || d > self.as_of {
-                    continue;
-                }
-                let f = self.st.fold_on(p, d);
-                if !self.filter_ok(r as u16, rec.sex, rec.birth, &f, d) {
-                    continue;
-                }
-                let pos = 2 * facts.partition_point(|x| x.date <= d) as u32;
-                sc.trigs.push(Trig {
-                    day: d,
-                    pos,
-                    rule: r as u16,
-                    origin: NO_EVENT,
-                    kind: TrigKind::Birthday((*age).min(255) as u8),
-                    cycles: 0,
-                    method: Method::None,
-                    supply: NONE,
-                });
+        for &(r, age) in &self.turns {
+            // The birthday lies within a day or two of birth + age × 365.25 days: a cheap test
+            // before any calendar arithmetic.
+            let approx = day(rec.birth) + (age as i32) * 365 + (age as i32) / 4;
+            if approx + 3 < reg_day || approx - 3 > self.as_of {
+                continue;
             }
+            let Some(bd) = birthday(rec.birth, age) else { continue };
+            let d = day(bd);
+            if d < reg_day || d > self.as_of {
+                continue;
+            }
+            let f = self.st.fold_on(p, d);
+            if !self.filter_ok(r, rec.sex, rec.birth, &f, d) {
+                continue;
+            }
+            let pos = 2 * facts.partition_point(|x| x.date <= d) as u32;
+            sc.trigs.push(Trig {
+                day: d,
+                pos,
+                rule: r,
+                origin: NO_EVENT,
+                kind: TrigKind::Birthday(age.min(255) as u8),
+                cycles: 0,
+                method: Method::None,
+                supply: NONE,
+            });
         }
     }
 
