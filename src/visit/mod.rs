@@ -13,6 +13,31 @@
 //! - [`Schedule`]: a per-person cache for a horizon, updated one person at a time as events
 //!   arrive, answering work lists ([`Schedule::work_list`]), a person's schedule and month
 //!   calendars quickly.
+//!
+//! # Semantics
+//!
+//! - **Due dates** use calendar months that clamp ([`add_months`](crate::add_months): 31 Jan
+//!   + 1 month = 28/29 Feb), always counted from the trigger, never chained; recurrences
+//!   (`then_every`) continue from the last listed offset.
+//! - **Fulfilment**: visits are taken in date order; each goes to the earliest-due open
+//!   obligation of the rule whose window holds the visit's date (the date it happened, however
+//!   late it was recorded). A visit outside every window fulfils nothing.
+//! - **Cancellation**: the first cancelling event after the trigger and on or before the
+//!   window's close, before any fulfilment, cancels the obligation. Leaving the registry,
+//!   death and closing the case file always cancel. A cancellation by moving out is lifted
+//!   when the person returns on or before the due date, for rules with
+//!   `resume_on = ["returned"]`; recurrences whose window would open after a final
+//!   cancellation are not generated at all.
+//! - **Calendar rules** (monthly checks, quarterly reconciliations): one obligation per period
+//!   in which the subject belongs to the population on some day; leaving before the period's
+//!   end cancels it unless the subject is back by then. Population filters are evaluated
+//!   whenever the person's record changes (an `age` filter on a calendar rule is checked at
+//!   those dates, not on every birthday).
+//! - **As of**: [`RuleSet::obligations`] sees only facts dated on or before `as_of`. A
+//!   [`Schedule`] sees every event of its registry and evaluates states for the date asked:
+//!   a fulfilment or cancellation dated later does not count yet, and obligations whose
+//!   trigger is dated later are hidden. The two agree whenever no event is dated after the
+//!   date asked.
 
 mod engine;
 mod rule;
