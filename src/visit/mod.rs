@@ -17,7 +17,7 @@
 //! # Semantics
 //!
 //! - **Due dates** use calendar months that clamp ([`add_months`](crate::add_months): 31 Jan
-//!   + 1 month = 28/29 Feb), always counted from the trigger, never chained; recurrences
+//!   plus 1 month is 28/29 Feb), always counted from the trigger, never chained; recurrences
 //!   (`then_every`) continue from the last listed offset.
 //! - **Fulfilment**: visits are taken in date order; each goes to the earliest-due open
 //!   obligation of the rule whose window holds the visit's date (the date it happened, however
