@@ -332,7 +332,7 @@ impl RuleSet {
     pub fn from_toml_str(text: &str, file: &str) -> Result<RuleSet, Error> {
         let parsed: RuleFile = toml::from_str(text).map_err(|e| {
             let line = e.span().map(|s| text[..s.start].lines().count().max(1) as u64).unwrap_or(0);
-            Error::invalid(Location::new(file, line, "rule"), e.message().to_string())
+            invalid(Location::new(file, line, "rule"), e.message().to_string())
         })?;
         // The line of each `[[rule]]` header, so errors can point at the rule.
         let lines: Vec<u64> = text
@@ -345,9 +345,8 @@ impl RuleSet {
         let mut rules = Vec::with_capacity(parsed.rule.len());
         for (i, v) in parsed.rule.into_iter().enumerate() {
             let id = v.get("id").and_then(|x| x.as_str()).unwrap_or("").to_string();
-            let rule: VisitRule = VisitRule::deserialize(v).map_err(|e| {
-                Error::invalid(at(file, line(i), i, &id, field_of(e.message())), e.message().to_string())
-            })?;
+            let rule: VisitRule = VisitRule::deserialize(v)
+                .map_err(|e| invalid(at(file, line(i), i, &id, field_of(e.message())), e.message().to_string()))?;
             rules.push(rule);
         }
         RuleSet::new_in(rules, file, &lines)
@@ -372,21 +371,21 @@ impl RuleSet {
     /// ```
     pub fn from_json_str(text: &str, file: &str) -> Result<RuleSet, Error> {
         let value: serde_json::Value = serde_json::from_str(text)
-            .map_err(|e| Error::invalid(Location::new(file, e.line() as u64, "rule"), e.to_string()))?;
+            .map_err(|e| invalid(Location::new(file, e.line() as u64, "rule"), e.to_string()))?;
         let list = match value {
             serde_json::Value::Array(a) => a,
             serde_json::Value::Object(mut o) => match o.remove("rule") {
                 Some(serde_json::Value::Array(a)) => a,
-                _ => return Err(Error::invalid(Location::new(file, 0, "rule"), "expected an array `rule`")),
+                _ => return Err(invalid(Location::new(file, 0, "rule"), "expected an array `rule`")),
             },
-            _ => return Err(Error::invalid(Location::new(file, 0, "rule"), "expected an array of rules")),
+            _ => return Err(invalid(Location::new(file, 0, "rule"), "expected an array of rules")),
         };
         let mut rules = Vec::with_capacity(list.len());
         for (i, v) in list.into_iter().enumerate() {
             let id = v.get("id").and_then(|x| x.as_str()).unwrap_or("").to_string();
             let rule: VisitRule = serde_json::from_value(v).map_err(|e| {
                 let msg = e.to_string();
-                Error::invalid(at(file, 0, i, &id, field_of(&msg)), msg)
+                invalid(at(file, 0, i, &id, field_of(&msg)), msg)
             })?;
             rules.push(rule);
         }
@@ -398,11 +397,11 @@ impl RuleSet {
         for (i, r) in rules.iter().enumerate() {
             validate(r, file, line(i), i)?;
             if rules[..i].iter().any(|o| o.id == r.id) {
-                return Err(Error::invalid(at(file, line(i), i, &r.id, "id"), format!("duplicate rule id `{}`", r.id)));
+                return Err(invalid(at(file, line(i), i, &r.id, "id"), format!("duplicate rule id `{}`", r.id)));
             }
         }
         if rules.len() > u16::MAX as usize {
-            return Err(Error::invalid(Location::new(file, 0, "rule"), "too many rules"));
+            return Err(invalid(Location::new(file, 0, "rule"), "too many rules"));
         }
         Ok(RuleSet { rules })
     }
@@ -475,7 +474,7 @@ fn field_of(msg: &str) -> &str {
 }
 
 fn validate(r: &VisitRule, file: &str, line: u64, i: usize) -> Result<(), Error> {
-    let bad = |field: &str, reason: String| Err(Error::invalid(at(file, line, i, &r.id, field), reason));
+    let bad = |field: &str, reason: String| Err(invalid(at(file, line, i, &r.id, field), reason));
     if r.id.trim().is_empty() {
         return bad("id", "a rule needs an id".into());
     }
@@ -543,4 +542,8 @@ fn validate(r: &VisitRule, file: &str, line: u64, i: usize) -> Result<(), Error>
         }
     }
     Ok(())
+}
+
+fn invalid(at: Location, reason: impl Into<String>) -> Error {
+    Error::Invalid { at, reason: reason.into() }
 }
