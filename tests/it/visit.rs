@@ -926,3 +926,59 @@ mod props {
         }
     }
 }
+
+/// The small snapshot of `testdata/snapshot/small` read through the snapshot reader: rows,
+/// not events, trigger the rules, and each obligation names the column it came from.
+#[test]
+fn snapshot_rows_schedule_visits() {
+    use famplan::Why;
+    use famplan::io::{ImportMode, SnapshotFiles, read_snapshot};
+    let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/testdata/snapshot/small");
+    let f = |n: &str| std::fs::read_to_string(format!("{dir}/{n}")).unwrap();
+    let (areas, households, persons, visits) = (f("areas.csv"), f("households.csv"), f("persons.csv"), f("visits.csv"));
+    let (reg, _) = read_snapshot(
+        SnapshotFiles::new()
+            .areas("areas.csv", areas.as_bytes())
+            .households("households.csv", households.as_bytes())
+            .persons("persons.csv", persons.as_bytes())
+            .visits("visits.csv", visits.as_bytes()),
+        ImportMode::AllOrNothing,
+    )
+    .unwrap();
+    let rules = RuleSet::default_rules();
+    let obs = rules.obligations(&reg, Period::year(2026).unwrap(), d("2026-07-15"));
+    // Person 1: iud with method_start 2026-01-31 → follow-ups 02-28 ([02-21, 03-14]) fulfilled by
+    // visit 1 (02-27), 04-30 ([04-16, 05-14]) by visit 4 (05-02), 07-31 ([07-17, 08-14]) upcoming.
+    let iud: Vec<(String, ObligationState, Option<&str>)> = obs
+        .iter()
+        .filter(|o| o.rule().id == "iud_followup" && o.person() == Some("1"))
+        .map(|o| (o.due.to_string(), o.state, o.fulfilled().map(|f| f.by)))
+        .collect();
+    assert_eq!(
+        iud,
+        [
+            ("2026-02-28".to_string(), Done, Some("1")),
+            ("2026-04-30".to_string(), Done, Some("4")),
+            ("2026-07-31".to_string(), Upcoming, None),
+        ]
+    );
+    let first = obs.iter().find(|o| o.rule().id == "iud_followup").unwrap();
+    assert_eq!(first.why(), Why::Snapshot { field: "persons.csv method_start" });
+    assert_eq!(first.why().to_string(), "persons.csv method_start");
+    // Persons 3 and 4 are floating: June's checks were made (visits 2 and 3, on 06-03 and 06-30).
+    let june: Vec<(Option<&str>, ObligationState)> = obs
+        .iter()
+        .filter(|o| o.rule().id == "floating_monthly_check" && o.due == d("2026-06-30"))
+        .map(|o| (o.person(), o.state))
+        .collect();
+    assert_eq!(june, [(Some("3"), Done), (Some("4"), Done)]);
+    // Rental household 2 and street-front household 3 are reconciled every quarter; owner
+    // household 1 and collective household 4 (no floating member) are not.
+    let mut rec: Vec<&str> = obs
+        .iter()
+        .filter(|o| o.rule().id == "reconciliation" && o.due == d("2026-09-30"))
+        .map(|o| o.household())
+        .collect();
+    rec.sort();
+    assert_eq!(rec, ["2", "3"]);
+}
