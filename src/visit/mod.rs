@@ -506,39 +506,65 @@ impl Serialize for Obligation<'_> {
     }
 }
 
-/// Every obligation of `rules` due in `[from, to]`, knowing what is dated on or before
-/// `as_of`, in compact form; the household obligations come after the persons'.
-pub(crate) fn compute_all(st: &State, rules: &RuleSet, period: Period, as_of: i32) -> Vec<Ob> {
-    let ctx = Ctx::new(st, rules, period.start, period.end, as_of);
+/// Every obligation of `rules` due in `period`, knowing what is dated on or before `as_of`,
+/// each turned into a `T` by `f` in the worker that computed it; the persons' obligations
+/// come first, in registration order, then the households'.
+pub(crate) fn compute_all<T: Send>(
+    st: &State,
+    rules: &RuleSet,
+    period: Period,
+    as_of: i32,
+    f: impl Fn(Ob) -> T + Sync,
+) -> Vec<T> {
     let n = st.persons.len() as u32;
     let threads = if n >= 50_000 { std::thread::available_parallelism().map_or(1, |x| x.get()).min(8) } else { 1 };
-    let chunk = n.div_ceil(threads as u32).max(1);
-    let run = |lo: u32, hi: u32| {
-        let mut sc = Scratch::default();
-        let (mut obs, mut hsegs, mut hvisits) = (Vec::new(), Vec::new(), Vec::new());
-        for p in lo..hi {
-            ctx.person(p, &mut sc, &mut obs, &mut hsegs, &mut hvisits);
-        }
-        (obs, hsegs, hvisits)
+    compute_all_with(st, rules, period, as_of, f, threads)
+}
+
+/// [`compute_all`] with a given number of worker threads.
+pub(crate) fn compute_all_with<T: Send>(
+    st: &State,
+    rules: &RuleSet,
+    period: Period,
+    as_of: i32,
+    f: impl Fn(Ob) -> T + Sync,
+    threads: usize,
+) -> Vec<T> {
+    let ctx = Ctx::new(st, rules, period.start, period.end, as_of);
+    let n = st.persons.len() as u32;
+    let split = |len: u32, t: u32| {
+        let chunk = len.div_ceil(threads as u32).max(1);
+        ((t * chunk).min(len), ((t + 1) * chunk).min(len))
     };
-    let parts: Vec<(Vec<Ob>, Vec<HSeg>, Vec<HVisit>)> = if threads == 1 {
-        vec![run(0, n)]
+    let persons = |(lo, hi): (u32, u32)| {
+        let mut sc = Scratch::default();
+        let (mut buf, mut hsegs, mut hvisits) = (Vec::new(), Vec::new(), Vec::new());
+        let mut out = Vec::new();
+        for p in lo..hi {
+            buf.clear();
+            ctx.person(p, &mut sc, &mut buf, &mut hsegs, &mut hvisits);
+            out.extend(buf.iter().map(|ob| f(*ob)));
+        }
+        (out, hsegs, hvisits)
+    };
+    let parts: Vec<(Vec<T>, Vec<HSeg>, Vec<HVisit>)> = if threads == 1 {
+        vec![persons((0, n))]
     } else {
         std::thread::scope(|s| {
             let handles: Vec<_> = (0..threads as u32)
                 .map(|t| {
-                    let run = &run;
-                    s.spawn(move || run((t * chunk).min(n), ((t + 1) * chunk).min(n)))
+                    let persons = &persons;
+                    s.spawn(move || persons(split(n, t)))
                 })
                 .collect();
             handles.into_iter().map(|h| h.join().expect("no panic in the worker")).collect()
         })
     };
-    let mut obs = Vec::with_capacity(parts.iter().map(|p| p.0.len()).sum());
+    let mut outs = Vec::with_capacity(2 * threads);
     let mut hsegs = Vec::new();
     let mut hvisits = Vec::new();
     for (o, s, v) in parts {
-        obs.extend(o);
+        outs.push(o);
         hsegs.extend(s);
         hvisits.extend(v);
     }
@@ -547,24 +573,57 @@ pub(crate) fn compute_all(st: &State, rules: &RuleSet, period: Period, as_of: i3
         hvisits.sort_unstable_by_key(|v| v.household);
         let mut verifs: Vec<u32> = (0..st.verifications.len() as u32).collect();
         verifs.sort_unstable_by_key(|&v| st.verifications[v as usize].household);
-        let (mut a, mut b, mut c) = (0, 0, 0);
-        for h in 0..st.households.len() as u32 {
-            let a0 = a;
-            while a < hsegs.len() && hsegs[a].household == h {
-                a += 1;
+        let nh = st.households.len() as u32;
+        let households = |(lo, hi): (u32, u32)| {
+            let (mut a, mut b, mut c) = (
+                hsegs.partition_point(|s| s.household < lo),
+                hvisits.partition_point(|v| v.household < lo),
+                verifs.partition_point(|&v| st.verifications[v as usize].household < lo),
+            );
+            let mut buf = Vec::new();
+            let mut out = Vec::new();
+            for h in lo..hi {
+                let a0 = a;
+                while a < hsegs.len() && hsegs[a].household == h {
+                    a += 1;
+                }
+                let b0 = b;
+                while b < hvisits.len() && hvisits[b].household == h {
+                    b += 1;
+                }
+                let c0 = c;
+                while c < verifs.len() && st.verifications[verifs[c] as usize].household == h {
+                    c += 1;
+                }
+                buf.clear();
+                ctx.household(h, &hsegs[a0..a], &hvisits[b0..b], &verifs[c0..c], &mut buf);
+                out.extend(buf.iter().map(|ob| f(*ob)));
             }
-            let b0 = b;
-            while b < hvisits.len() && hvisits[b].household == h {
-                b += 1;
-            }
-            let c0 = c;
-            while c < verifs.len() && st.verifications[verifs[c] as usize].household == h {
-                c += 1;
-            }
-            ctx.household(h, &hsegs[a0..a], &hvisits[b0..b], &verifs[c0..c], &mut obs);
+            out
+        };
+        if threads == 1 {
+            outs.push(households((0, nh)));
+        } else {
+            let parts: Vec<Vec<T>> = std::thread::scope(|s| {
+                let handles: Vec<_> = (0..threads as u32)
+                    .map(|t| {
+                        let households = &households;
+                        s.spawn(move || households(split(nh, t)))
+                    })
+                    .collect();
+                handles.into_iter().map(|h| h.join().expect("no panic in the worker")).collect()
+            });
+            outs.extend(parts);
         }
     }
-    obs
+    if outs.len() == 1 {
+        return outs.pop().expect("one part");
+    }
+    let mut all = Vec::with_capacity(outs.iter().map(Vec::len).sum());
+    for mut o in outs {
+        all.append(&mut o);
+    }
+    all
 }
 
 impl RuleSet {
@@ -594,7 +653,7 @@ impl RuleSet {
     pub fn obligations<'a>(&'a self, reg: &'a Registry, period: Period, as_of: NaiveDate) -> Vec<Obligation<'a>> {
         let st = reg.st();
         let on = day(as_of);
-        compute_all(st, self, period, on).into_iter().map(|ob| Obligation::new(st, self, ob, on)).collect()
+        compute_all(st, self, period, on, |ob| Obligation::new(st, self, ob, on))
     }
 
     /// One person's obligations due in `period`, with their states on `as_of` (a person's

@@ -246,3 +246,17 @@ fn snapshot_birth_is_a_live_birth() {
         ]
     );
 }
+
+#[test]
+fn worker_threads_do_not_change_the_result() {
+    let reg = snapshot_registry();
+    let rules = RuleSet::default_rules();
+    let st = reg.st();
+    let p = Period::year(2026).unwrap();
+    let on = day(d("2026-06-30"));
+    let one = compute_all_with(st, &rules, p, on, |ob| ob, 1);
+    assert!(one.len() > 10);
+    for threads in [2, 3, 7] {
+        assert_eq!(compute_all_with(st, &rules, p, on, |ob| ob, threads), one, "{threads} threads");
+    }
+}
