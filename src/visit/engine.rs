@@ -5,6 +5,7 @@ use super::rule::{Recurrence, RuleSet, StopEvent, Subject, Trigger, VisitRule};
 use crate::registry::state::*;
 use crate::{Method, PregnancyOutcome, Procedure, Sex};
 use chrono::NaiveDate;
+use std::borrow::Cow;
 
 /// How an obligation was fulfilled.
 pub(crate) const HOW_NONE: u8 = 0;
@@ -148,8 +149,8 @@ pub(crate) struct Ctx<'a> {
     pub from: i32,
     pub to: i32,
     pub as_of: i32,
-    months: Vec<(i32, i32)>,
-    quarters: Vec<(i32, i32)>,
+    months: Cow<'a, [(i32, i32)]>,
+    quarters: Cow<'a, [(i32, i32)]>,
     person_rules: Vec<u16>,
     calendar_person: Vec<u16>,
     pub household_rules: Vec<u16>,
@@ -157,7 +158,11 @@ pub(crate) struct Ctx<'a> {
     max_before: Vec<i32>,
 }
 
-fn periods(from: NaiveDate, to: NaiveDate, quarter: bool) -> Vec<(i32, i32)> {
+/// Periods `(first day, last day)` as day numbers.
+pub(crate) type Periods<'a> = &'a [(i32, i32)];
+
+/// The months (or quarters) whose last day lies in `[from, to]`, as day numbers.
+pub(crate) fn periods(from: NaiveDate, to: NaiveDate, quarter: bool) -> Vec<(i32, i32)> {
     let mut out = Vec::new();
     let mut p = if quarter { crate::Period::quarter_of(from) } else { crate::Period::month_of(from) };
     while p.end <= to {
@@ -170,7 +175,17 @@ fn periods(from: NaiveDate, to: NaiveDate, quarter: bool) -> Vec<(i32, i32)> {
 
 impl<'a> Ctx<'a> {
     /// Obligations due in `[from, to]`, knowing only what is dated on or before `as_of`.
-    pub(crate) fn new(st: &'a State, rules: &'a RuleSet, from: NaiveDate, to: NaiveDate, as_of: i32) -> Ctx<'a> {
+    ///
+    /// `cached` gives the months and quarters of `[from, to]` when the caller keeps them
+    /// ([`periods`]).
+    pub(crate) fn new(
+        st: &'a State,
+        rules: &'a RuleSet,
+        from: NaiveDate,
+        to: NaiveDate,
+        as_of: i32,
+        cached: Option<(Periods<'a>, Periods<'a>)>,
+    ) -> Ctx<'a> {
         let visit_kind = rules
             .rules
             .iter()
@@ -194,8 +209,16 @@ impl<'a> Ctx<'a> {
             from: day(from),
             to: day(to),
             as_of,
-            months: if needs_m { periods(from, to, false) } else { Vec::new() },
-            quarters: if needs_q { periods(from, to, true) } else { Vec::new() },
+            months: match cached {
+                Some((m, _)) => Cow::Borrowed(m),
+                None if needs_m => Cow::Owned(periods(from, to, false)),
+                None => Cow::Borrowed(&[]),
+            },
+            quarters: match cached {
+                Some((_, q)) => Cow::Borrowed(q),
+                None if needs_q => Cow::Owned(periods(from, to, true)),
+                None => Cow::Borrowed(&[]),
+            },
             person_rules: idx(|r| r.calendar.is_none()),
             calendar_person: idx(|r| r.calendar.is_some() && r.subject == Subject::Person),
             household_rules: idx(|r| r.subject == Subject::Household),

@@ -530,7 +530,7 @@ pub(crate) fn compute_all_with<T: Send>(
     f: impl Fn(Ob) -> T + Sync,
     threads: usize,
 ) -> Vec<T> {
-    let ctx = Ctx::new(st, rules, period.start, period.end, as_of);
+    let ctx = Ctx::new(st, rules, period.start, period.end, as_of, None);
     let n = st.persons.len() as u32;
     let split = |len: u32, t: u32| {
         let chunk = len.div_ceil(threads as u32).max(1);
@@ -679,7 +679,7 @@ impl RuleSet {
         let st = reg.st();
         let Some(p) = st.person_ids.find(person.as_str()) else { return Vec::new() };
         let on = day(as_of);
-        let ctx = Ctx::new(st, self, period.start, period.end, on);
+        let ctx = Ctx::new(st, self, period.start, period.end, on, None);
         let mut out = Vec::new();
         ctx.person(p, &mut Scratch::default(), &mut out, &mut Vec::new(), &mut Vec::new());
         out.into_iter().map(|ob| Obligation::new(st, self, ob, on)).collect()

@@ -1,7 +1,7 @@
 //! The schedule cache: obligations per person and per household for a horizon, updated one
 //! person (or household) at a time, answering work lists and calendars.
 
-use super::engine::{Ctx, HSeg, HVisit, Ob, Scratch, TrigKind};
+use super::engine::{Ctx, HSeg, HVisit, Ob, Scratch, TrigKind, periods};
 use super::{Obligation, ObligationState, RuleSet, priority_client, state_on};
 use crate::registry::state::{NEVER, NONE, State, day};
 use crate::{AreaLevel, Error, Event, EventKind, GridId, Period, PersonId, Registry, StaffId, StaffRole};
@@ -49,6 +49,8 @@ pub struct Schedule {
     by_grid: Vec<Vec<u32>>,
     indexed: Vec<u32>,
     hindexed: Vec<u32>,
+    months: Arc<[(i32, i32)]>,
+    quarters: Arc<[(i32, i32)]>,
     scratch: Scratch,
     tmp: Vec<Ob>,
     hsegs: Vec<HSeg>,
@@ -166,6 +168,8 @@ impl Schedule {
             by_grid: Vec::new(),
             indexed: Vec::new(),
             hindexed: Vec::new(),
+            months: periods(horizon.start, horizon.end, false).into(),
+            quarters: periods(horizon.start, horizon.end, true).into(),
             scratch: Scratch::default(),
             tmp: Vec::new(),
             hsegs: Vec::new(),
@@ -189,7 +193,8 @@ impl Schedule {
     pub fn rebuild(&mut self, reg: &Registry) {
         let st = reg.st();
         let rules = self.rules.clone();
-        let ctx = Ctx::new(st, &rules, self.period.start, self.period.end, NEVER - 1);
+        let (months, quarters) = (self.months.clone(), self.quarters.clone());
+        let ctx = Ctx::new(st, &rules, self.period.start, self.period.end, NEVER - 1, Some((&months, &quarters)));
         self.obs.clear();
         self.spans.clear();
         self.indexed = vec![NONE; st.persons.len()];
@@ -429,7 +434,8 @@ impl Schedule {
     fn refresh_ix(&mut self, reg: &Registry, p: u32, households: bool) {
         let st = reg.st();
         let rules = self.rules.clone();
-        let ctx = Ctx::new(st, &rules, self.period.start, self.period.end, NEVER - 1);
+        let (months, quarters) = (self.months.clone(), self.quarters.clone());
+        let ctx = Ctx::new(st, &rules, self.period.start, self.period.end, NEVER - 1, Some((&months, &quarters)));
         self.tmp.clear();
         self.hsegs.clear();
         self.hvisits.clear();
@@ -458,7 +464,8 @@ impl Schedule {
     fn refresh_household(&mut self, reg: &Registry, h: u32) {
         let st = reg.st();
         let rules = self.rules.clone();
-        let ctx = Ctx::new(st, &rules, self.period.start, self.period.end, NEVER - 1);
+        let (months, quarters) = (self.months.clone(), self.quarters.clone());
+        let ctx = Ctx::new(st, &rules, self.period.start, self.period.end, NEVER - 1, Some((&months, &quarters)));
         self.household_with(&ctx, h);
     }
 
