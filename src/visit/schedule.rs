@@ -282,14 +282,22 @@ impl Schedule {
         } else {
             self.spans[owner as usize]
         };
-        if (s + l) as usize == self.obs.len() {
-            self.obs.truncate(s as usize);
+        let n = self.tmp.len() as u32;
+        let span = if n <= l {
+            // Fits where the old ones were (the usual case: a visit changes states, not counts).
+            self.obs[s as usize..(s + n) as usize].copy_from_slice(&self.tmp);
+            self.garbage += (l - n) as usize;
+            (s, n)
         } else {
-            self.garbage += l as usize;
-        }
-        let start = self.obs.len() as u32;
-        self.obs.extend_from_slice(&self.tmp);
-        let span = (start, self.tmp.len() as u32);
+            if (s + l) as usize == self.obs.len() {
+                self.obs.truncate(s as usize);
+            } else {
+                self.garbage += l as usize;
+            }
+            let start = self.obs.len() as u32;
+            self.obs.extend_from_slice(&self.tmp);
+            (start, n)
+        };
         if owner & HOUSEHOLD != 0 {
             self.hspans[(owner & !HOUSEHOLD) as usize] = span;
         } else {
