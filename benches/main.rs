@@ -7,6 +7,7 @@
 use criterion::{Criterion, criterion_group, criterion_main};
 
 mod registry;
+mod visit;
 
 /// The number of persons to generate: small when criterion only checks that benches run.
 pub fn persons() -> u64 {
@@ -18,6 +19,7 @@ pub fn persons() -> u64 {
 
 fn benches(c: &mut Criterion) {
     registry::define(c);
+    visit::define(c);
 }
 
 criterion_group! {

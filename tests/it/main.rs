@@ -13,3 +13,5 @@ mod events_io;
 // Properties: arrival order, merge, round trips.
 mod props;
 mod util;
+// Visit schedules: every default rule worked out by hand, work lists, incremental updates, properties.
+mod visit;
