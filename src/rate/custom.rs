@@ -1,0 +1,629 @@
+//! User-defined rates from the same building blocks as the catalogue: a population filter,
+//! an event (visit) filter, a period, and follow-up rules (trigger → due dates → window →
+//! visit kind). Serde-describable, so the CLI and Python load them from TOML.
+
+use super::engine::{Cache, Ctx, Sink};
+use super::{Counts, Reason, Scale};
+use crate::person::code_enum;
+use crate::registry::state::{Change, State, UNDATED, date, day};
+use crate::{
+    Error, Location, MaritalStatus, Method, Period, PersonId, PersonState, PregnancyOutcome, Procedure, Residency, Sex,
+};
+use chrono::{Days, NaiveDate};
+use serde::{Deserialize, Serialize};
+
+/// Conditions on a person's state (all given conditions must hold; empty lists and
+/// `None` mean "any").
+///
+/// # Example
+///
+/// ```
+/// use famplan::{PersonFilter, Registry, Sex};
+/// let f = PersonFilter { sex: Some(Sex::Female), min_age: Some(15), max_age: Some(49), ..Default::default() };
+/// let reg = Registry::example();
+/// let on = "2026-06-30".parse()?;
+/// let n = reg.persons().filter_map(|p| p.state_on(on)).filter(|s| f.matches(s)).count();
+/// assert_eq!(n, 2);
+/// # Ok::<(), chrono::ParseError>(())
+/// ```
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PersonFilter {
+    /// Sex.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sex: Option<Sex>,
+    /// Lowest age in completed years on the date, included.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub min_age: Option<u32>,
+    /// Highest age, included.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max_age: Option<u32>,
+    /// Residency is one of these.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub residency: Vec<Residency>,
+    /// Marital status is one of these.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub marital: Vec<MaritalStatus>,
+    /// The current method is one of these.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub methods: Vec<Method>,
+    /// Uses a method (recorded and not `none`) or not.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub uses_method: Option<bool>,
+    /// Has an open case file or not.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub case_file: Option<bool>,
+    /// Carries every one of these tags.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub tags: Vec<String>,
+    /// Has at least one visit of this kind dated in `P` (and on or before `A`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub visit: Option<String>,
+}
+
+impl PersonFilter {
+    /// True when the state meets every condition except `visit` (which needs the visits).
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use famplan::{PersonFilter, Registry, Residency};
+    /// let reg = Registry::example();
+    /// let s = reg.state(&"p3".into(), "2026-06-30".parse()?).unwrap();
+    /// assert!(PersonFilter { residency: vec![Residency::Floating], ..Default::default() }.matches(&s));
+    /// assert!(!PersonFilter { case_file: Some(true), ..Default::default() }.matches(&s));
+    /// # Ok::<(), chrono::ParseError>(())
+    /// ```
+    pub fn matches(&self, s: &PersonState<'_>) -> bool {
+        self.sex.is_none_or(|x| s.sex == x)
+            && self.min_age.is_none_or(|a| s.age >= a)
+            && self.max_age.is_none_or(|a| s.age <= a)
+            && (self.residency.is_empty() || self.residency.contains(&s.residency))
+            && (self.marital.is_empty() || self.marital.contains(&s.marital))
+            && (self.methods.is_empty() || (s.method_recorded && self.methods.contains(&s.method)))
+            && self.uses_method.is_none_or(|u| u == (s.method_recorded && s.method != Method::None))
+            && self.case_file.is_none_or(|c| c == s.case_file.is_open())
+            && self.tags.iter().all(|t| s.has_tag(t))
+    }
+
+    /// The first condition `s` fails, as (field, detail), for drill-down reasons.
+    fn first_failure(&self, s: &PersonState<'_>, visit_ok: bool) -> (String, String) {
+        let one = |f: &PersonFilter| f.matches(s);
+        let checks: [(&str, PersonFilter); 8] = [
+            ("sex", PersonFilter { sex: self.sex, ..Default::default() }),
+            ("age", PersonFilter { min_age: self.min_age, max_age: self.max_age, ..Default::default() }),
+            ("residency", PersonFilter { residency: self.residency.clone(), ..Default::default() }),
+            ("marital_status", PersonFilter { marital: self.marital.clone(), ..Default::default() }),
+            ("contraceptive_method", PersonFilter { methods: self.methods.clone(), ..Default::default() }),
+            ("contraceptive_method", PersonFilter { uses_method: self.uses_method, ..Default::default() }),
+            ("case_file", PersonFilter { case_file: self.case_file, ..Default::default() }),
+            ("tags", PersonFilter { tags: self.tags.clone(), ..Default::default() }),
+        ];
+        for (field, f) in checks {
+            if !one(&f) {
+                return (field.to_string(), format!("{field} does not meet the condition"));
+            }
+        }
+        if !visit_ok {
+            let k = self.visit.as_deref().unwrap_or("");
+            return (k.to_string(), format!("no {k} visit in the period"));
+        }
+        (String::new(), String::new())
+    }
+}
+
+code_enum!(
+    /// A dated event that triggers follow-up obligations.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// assert_eq!("iud_insertion".parse::<famplan::TriggerEvent>(), Ok(famplan::TriggerEvent::IudInsertion));
+    /// ```
+    TriggerEvent {
+        /** 结婚 */ Married = "married",
+        /** 活产 */ LiveBirth = "live_birth",
+        /** 放环 */ IudInsertion = "iud_insertion",
+        /** 女扎 / 男扎 */ Sterilization = "sterilization",
+        /** 皮埋 */ ImplantInsertion = "implant_insertion",
+        /** 人工流产 */ InducedAbortion = "induced_abortion",
+        /** 药具发放 */ SuppliesDispensed = "supplies_dispensed"
+    }
+);
+
+impl TriggerEvent {
+    fn matches(self, c: Change) -> bool {
+        matches!(
+            (self, c),
+            (TriggerEvent::Married, Change::Marital(MaritalStatus::Married))
+                | (TriggerEvent::LiveBirth, Change::PregnancyEnded(PregnancyOutcome::LiveBirth, _))
+                | (TriggerEvent::IudInsertion, Change::Procedure(Procedure::IudInsertion))
+                | (
+                    TriggerEvent::Sterilization,
+                    Change::Procedure(Procedure::TubalSterilization | Procedure::Vasectomy)
+                )
+                | (TriggerEvent::ImplantInsertion, Change::Procedure(Procedure::ImplantInsertion))
+                | (TriggerEvent::InducedAbortion, Change::Procedure(Procedure::InducedAbortion))
+                | (TriggerEvent::SuppliesDispensed, Change::Supplies(_))
+        )
+    }
+}
+
+/// What starts a follow-up rule's obligations.
+///
+/// In TOML: `trigger = { method = "iud" }` or `trigger = { event = "iud_insertion" }`.
+///
+/// # Example
+///
+/// ```
+/// use famplan::{Method, Trigger};
+/// let t: Trigger = serde_json::from_str(r#"{"method":"iud"}"#)?;
+/// assert_eq!(t, Trigger::Method(Method::Iud));
+/// # Ok::<(), serde_json::Error>(())
+/// ```
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Trigger {
+    /// The person's current method on `D` is this one and its start date is known:
+    /// one trigger, on the start date (the snapshot's `contraceptive_method` + `method_start`).
+    Method(Method),
+    /// Every such dated event of the person, seen on `A`.
+    Event(TriggerEvent),
+}
+
+/// One due date after the trigger and its window: due = trigger + `months` (calendar,
+/// clamped) + `days`; window `[due − before, due + after]` in days, both ends included.
+///
+/// # Example
+///
+/// ```
+/// let d = famplan::Due { months: 1, days: 0, before: 7, after: 14 };
+/// let (due, window) = d.on("2026-01-31".parse()?).unwrap();
+/// assert_eq!(due.to_string(), "2026-02-28");
+/// assert_eq!(window.to_string(), "2026-02-21..2026-03-14");
+/// # Ok::<(), chrono::ParseError>(())
+/// ```
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Due {
+    /// Calendar months after the trigger.
+    #[serde(default)]
+    pub months: u32,
+    /// Days after the trigger (added after the months).
+    #[serde(default)]
+    pub days: u32,
+    /// Days before the due date the window opens.
+    #[serde(default)]
+    pub before: u32,
+    /// Days after the due date the window closes.
+    #[serde(default)]
+    pub after: u32,
+}
+
+impl Due {
+    /// The due date and window after a trigger on `trigger`.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// let d = famplan::Due { days: 30, before: 30, after: 15, ..Default::default() };
+    /// assert_eq!(d.on("2026-05-01".parse()?).unwrap().0.to_string(), "2026-05-31");
+    /// # Ok::<(), chrono::ParseError>(())
+    /// ```
+    pub fn on(&self, trigger: NaiveDate) -> Option<(NaiveDate, Period)> {
+        let due = crate::add_months(trigger, self.months as i32)?.checked_add_days(Days::new(u64::from(self.days)))?;
+        let open = due.checked_sub_days(Days::new(u64::from(self.before)))?;
+        let close = due.checked_add_days(Days::new(u64::from(self.after)))?;
+        Some((due, Period { start: open, end: close }))
+    }
+}
+
+/// A follow-up rule: who, what triggers it, when each follow-up is due and in which
+/// window, and which visit kind fulfils it.
+///
+/// An obligation due in `P` is in the denominator unless, on `A`, it is still open (not
+/// fulfilled and its window not closed: right-censored) or cancelled (the person died or
+/// moved out, or — with `stops_with_method` — the method was stopped or removed, after the
+/// trigger and before the window closed). It is in the numerator when a visit of the kind
+/// dated inside its window (and on or before `A`) exists; any such visit fulfils it.
+///
+/// # Example
+///
+/// ```
+/// use famplan::{FollowUpRule, Method, Trigger};
+/// let r = FollowUpRule::from_toml(r#"
+///     name = "iud_followup"
+///     trigger = { method = "iud" }
+///     visit = "post_surgery"
+///     due = [{ months = 1, before = 15, after = 15 }, { months = 3, before = 15, after = 15 }]
+///     who = { sex = "F" }
+/// "#)?;
+/// assert_eq!(r.trigger, Trigger::Method(Method::Iud));
+/// assert_eq!(r.due.len(), 2);
+/// # Ok::<(), famplan::Error>(())
+/// ```
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FollowUpRule {
+    /// The rule's name, quoted in reasons.
+    pub name: String,
+    /// Who the rule applies to, on `D`.
+    #[serde(default)]
+    pub who: PersonFilter,
+    /// What starts it.
+    pub trigger: Trigger,
+    /// The visit kind that fulfils it.
+    pub visit: String,
+    /// The due dates after each trigger.
+    pub due: Vec<Due>,
+    /// Cancelled when the method is stopped or removed before the window closes.
+    #[serde(default)]
+    pub stops_with_method: bool,
+}
+
+impl FollowUpRule {
+    /// Reads a rule from TOML.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Invalid`] naming the TOML error.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// assert!(famplan::FollowUpRule::from_toml("name = 1").is_err());
+    /// ```
+    pub fn from_toml(s: &str) -> Result<FollowUpRule, Error> {
+        toml::from_str(s).map_err(|e| Error::invalid(Location::field("follow-up rule"), e.to_string().trim_end()))
+    }
+
+    /// The rules behind the catalogue's follow-up rates (DOMAIN §6 defaults): marriage and
+    /// birth home visits, IUD, sterilization, implant and post-abortion follow-ups, and the
+    /// supply follow-up (one month after each dispense). Yearly IUD/implant follow-ups after
+    /// the first year are not generated.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// let names: Vec<_> = famplan::FollowUpRule::defaults().into_iter().map(|r| r.name).collect();
+    /// assert_eq!(names[0], "marriage_home_visit");
+    /// assert_eq!(names.len(), 7);
+    /// ```
+    pub fn defaults() -> Vec<FollowUpRule> {
+        let due = |months, days, before, after| Due { months, days, before, after };
+        let rule = |name: &str, trigger, visit: &str, due: Vec<Due>, stops_with_method| FollowUpRule {
+            name: name.into(),
+            who: PersonFilter::default(),
+            trigger: Trigger::Event(trigger),
+            visit: visit.into(),
+            due,
+            stops_with_method,
+        };
+        let yearly_like = || vec![due(1, 0, 7, 14), due(3, 0, 14, 14), due(6, 0, 14, 14), due(12, 0, 30, 30)];
+        vec![
+            rule("marriage_home_visit", TriggerEvent::Married, "marriage_home", vec![due(0, 30, 30, 15)], false),
+            rule("birth_home_visit", TriggerEvent::LiveBirth, "birth_home", vec![due(0, 7, 7, 7)], false),
+            rule("iud_followup", TriggerEvent::IudInsertion, "post_surgery", yearly_like(), true),
+            rule(
+                "sterilization_followup",
+                TriggerEvent::Sterilization,
+                "post_surgery",
+                vec![due(1, 0, 14, 14), due(3, 0, 14, 14)],
+                false,
+            ),
+            rule("implant_followup", TriggerEvent::ImplantInsertion, "post_surgery", yearly_like(), true),
+            rule(
+                "post_abortion_followup",
+                TriggerEvent::InducedAbortion,
+                "post_surgery",
+                vec![due(1, 0, 14, 14), due(3, 0, 14, 14), due(6, 0, 14, 14)],
+                false,
+            ),
+            rule("supply_followup", TriggerEvent::SuppliesDispensed, "supply_followup", vec![due(1, 0, 14, 14)], true),
+        ]
+    }
+}
+
+/// A user-defined rate: either a population rate (`denominator` and `numerator` filters,
+/// evaluated on `D`, or on `P`'s last day with `on_period_end`) or a follow-up rate
+/// (`follow_up`).
+///
+/// # Example
+///
+/// ```
+/// use famplan::{CustomRate, GroupBy, Params, Registry};
+/// let r = CustomRate::from_toml(r#"
+///     code = "floating_wra_case_file"
+///     name = "流动育龄妇女建档率"
+///     [denominator]
+///     sex = "F"
+///     min_age = 15
+///     max_age = 49
+///     residency = ["floating"]
+///     [numerator]
+///     case_file = true
+/// "#)?;
+/// let reg = Registry::example();
+/// let t = reg.rate(&r.into(), &Params::new("2026-06-30".parse().unwrap()), GroupBy::Community);
+/// assert_eq!((t.total.counts.numerator, t.total.counts.denominator), (0, 1));
+/// # Ok::<(), famplan::Error>(())
+/// ```
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CustomRate {
+    /// Code, unique among the user's rates.
+    pub code: String,
+    /// Display name.
+    #[serde(default)]
+    pub name: String,
+    /// Display scale.
+    #[serde(default)]
+    pub scale: Scale,
+    /// Evaluate the population filters on `P`'s last day instead of `D`.
+    #[serde(default)]
+    pub on_period_end: bool,
+    /// Who is in the denominator (population rates).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub denominator: Option<PersonFilter>,
+    /// Who of the denominator is also in the numerator (population rates).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub numerator: Option<PersonFilter>,
+    /// Obligations of this rule due in `P` (follow-up rates).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub follow_up: Option<FollowUpRule>,
+}
+
+impl CustomRate {
+    /// Reads a rate from TOML and checks that it is either a population rate or a
+    /// follow-up rate.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Invalid`] for bad TOML or a rate that is both or neither.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// let err = famplan::CustomRate::from_toml(r#"code = "x""#).unwrap_err();
+    /// assert!(err.to_string().contains("either"));
+    /// ```
+    pub fn from_toml(s: &str) -> Result<CustomRate, Error> {
+        let r: CustomRate =
+            toml::from_str(s).map_err(|e| Error::invalid(Location::field("custom rate"), e.to_string().trim_end()))?;
+        r.check()?;
+        Ok(r)
+    }
+
+    /// Checks the shape: a `denominator` filter or a `follow_up` rule, not both.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Invalid`] naming the rate's code.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use famplan::{CustomRate, PersonFilter};
+    /// let r = CustomRate { code: "all".into(), name: String::new(), scale: Default::default(), on_period_end: false,
+    ///     denominator: Some(PersonFilter::default()), numerator: None, follow_up: None };
+    /// assert!(r.check().is_ok());
+    /// ```
+    pub fn check(&self) -> Result<(), Error> {
+        match (&self.denominator, &self.follow_up) {
+            (Some(_), None) => Ok(()),
+            (None, Some(_)) if self.numerator.is_none() => Ok(()),
+            _ => Err(Error::invalid(
+                Location::field(format!("custom rate `{}`", self.code)),
+                "needs either `denominator` (and `numerator`) filters or a `follow_up` rule",
+            )),
+        }
+    }
+}
+
+/// A person filter with its ids looked up.
+struct PreparedFilter<'m> {
+    f: &'m PersonFilter,
+    /// `Some(None)`: a visit kind is required but never recorded.
+    visit: Option<Option<u16>>,
+}
+
+impl<'m> PreparedFilter<'m> {
+    fn new(st: &State, f: &'m PersonFilter) -> PreparedFilter<'m> {
+        PreparedFilter { f, visit: f.visit.as_deref().map(|k| st.visit_kinds.find(k).map(|i| i as u16)) }
+    }
+
+    #[inline]
+    fn visit_ok(&self, ctx: &Ctx<'_>, p: u32) -> bool {
+        match self.visit {
+            None => true,
+            Some(None) => false,
+            Some(Some(k)) => ctx.st.person_visits(p).any(|v| v.kind == k && ctx.in_period(day(v.date))),
+        }
+    }
+}
+
+enum RuleRef<'m> {
+    Borrowed(&'m FollowUpRule),
+    Owned(Box<FollowUpRule>),
+}
+
+/// A follow-up rule with its visit kind looked up.
+pub(crate) struct PreparedRule<'m> {
+    rule: RuleRef<'m>,
+    visit: Option<u16>,
+    /// Tag bits every person must carry; `None` when a required tag was never used.
+    tags: Option<u64>,
+}
+
+impl<'m> PreparedRule<'m> {
+    fn with(st: &State, rule: RuleRef<'m>) -> PreparedRule<'m> {
+        let r: &FollowUpRule = match &rule {
+            RuleRef::Borrowed(r) => r,
+            RuleRef::Owned(r) => r,
+        };
+        let visit = st.visit_kinds.find(&r.visit).map(|i| i as u16);
+        let mut tags = Some(0u64);
+        for t in &r.who.tags {
+            tags = match (tags, st.tags.find(t)) {
+                (Some(b), Some(i)) => Some(b | 1 << i),
+                _ => None,
+            };
+        }
+        PreparedRule { rule, visit, tags }
+    }
+
+    pub(crate) fn owned(st: &State, rule: FollowUpRule) -> PreparedRule<'static> {
+        PreparedRule::with(st, RuleRef::Owned(Box::new(rule)))
+    }
+
+    fn rule(&self) -> &FollowUpRule {
+        match &self.rule {
+            RuleRef::Borrowed(r) => r,
+            RuleRef::Owned(r) => r,
+        }
+    }
+
+    /// The obligations of one person due in `P`.
+    #[inline]
+    pub(crate) fn person<'r, S: Sink>(&self, ctx: &Ctx<'r>, cache: &mut Cache<'r>, rate: &str, sink: &mut S) {
+        let r = self.rule();
+        let Some(tags) = self.tags else { return };
+        let p = cache.p;
+        match r.trigger {
+            Trigger::Method(m) => {
+                let Some(s) = cache.at(ctx, ctx.p.on) else { return };
+                if !(s.method_recorded && s.method == m) {
+                    return;
+                }
+                let Some(start) = s.method_since else { return };
+                if s.tags.bits & tags != tags || !r.who.matches(&s) {
+                    return;
+                }
+                let unit = ctx.unit(&s);
+                self.obligations(ctx, p, start, unit, rate, sink);
+            }
+            Trigger::Event(e) => {
+                let mut who: Option<Option<(PersonState<'r>, u32)>> = None;
+                for f in ctx.st.facts_of(p.ix) {
+                    if f.date > ctx.a {
+                        break;
+                    }
+                    if f.date == UNDATED || !e.matches(f.change) {
+                        continue;
+                    }
+                    let at = who.get_or_insert_with(|| {
+                        cache
+                            .at(ctx, ctx.p.on)
+                            .filter(|s| s.tags.bits & tags == tags && r.who.matches(s))
+                            .map(|s| (s, ctx.unit(&s)))
+                    });
+                    let Some((_, unit)) = *at else { return };
+                    self.obligations(ctx, p, date(f.date).expect("dated"), unit, rate, sink);
+                }
+            }
+        }
+    }
+
+    fn obligations<S: Sink>(
+        &self,
+        ctx: &Ctx<'_>,
+        p: crate::PersonRef<'_>,
+        trigger: NaiveDate,
+        unit: u32,
+        rate: &str,
+        sink: &mut S,
+    ) {
+        let r = self.rule();
+        for (k, d) in r.due.iter().enumerate() {
+            let Some((due, window)) = d.on(trigger) else { continue };
+            if due < ctx.p.period.start || due > ctx.p.period.end {
+                continue;
+            }
+            let (w0, w1) = (day(window.start), day(window.end));
+            let done = self.visit.is_some_and(|kind| {
+                ctx.st.person_visits(p.ix).any(|v| {
+                    let vd = day(v.date);
+                    v.kind == kind && vd >= w0 && vd <= w1 && vd <= ctx.a
+                })
+            });
+            if !done {
+                if w1 > ctx.a {
+                    continue; // still open on A: right-censored
+                }
+                if self.cancelled(ctx, p.ix, day(trigger), w1) {
+                    continue;
+                }
+            }
+            sink.add(unit, Counts::one(done), || {
+                let mut why = Reason::new(
+                    format!("{rate}/{}", r.name),
+                    r.visit.clone(),
+                    format!("no {} visit in the window of follow-up #{} after {trigger}", r.visit, k + 1),
+                );
+                why.due = Some(due);
+                why.window = Some(window);
+                (Some(PersonId::new(p.id())), format!("{} {} #{} due {due}", p.id(), r.name, k + 1), Some(why))
+            });
+        }
+    }
+
+    fn cancelled(&self, ctx: &Ctx<'_>, p: u32, from: i32, to: i32) -> bool {
+        let r = self.rule();
+        ctx.st.facts_of(p).iter().any(|f| {
+            f.date > from
+                && f.date <= to
+                && f.date <= ctx.a
+                && match f.change {
+                    Change::Died | Change::MovedOut { .. } => true,
+                    Change::MethodStopped(_) => r.stops_with_method,
+                    Change::Procedure(pr) => r.stops_with_method && pr.stops().is_some(),
+                    _ => false,
+                }
+        })
+    }
+}
+
+/// A custom rate ready to run.
+pub(crate) struct Prepared<'m> {
+    rate: &'m CustomRate,
+    den: Option<PreparedFilter<'m>>,
+    num: Option<PreparedFilter<'m>>,
+    rule: Option<PreparedRule<'m>>,
+}
+
+impl<'m> Prepared<'m> {
+    pub(crate) fn new(st: &State, rate: &'m CustomRate) -> Prepared<'m> {
+        Prepared {
+            rate,
+            den: rate.denominator.as_ref().map(|f| PreparedFilter::new(st, f)),
+            num: rate.numerator.as_ref().map(|f| PreparedFilter::new(st, f)),
+            rule: rate.follow_up.as_ref().map(|r| PreparedRule::with(st, RuleRef::Borrowed(r))),
+        }
+    }
+
+    #[inline]
+    pub(crate) fn person<'r, S: Sink>(&self, ctx: &Ctx<'r>, cache: &mut Cache<'r>, sink: &mut S) {
+        if let Some(rule) = &self.rule {
+            rule.person(ctx, cache, &self.rate.code, sink);
+            return;
+        }
+        let Some(den) = &self.den else { return };
+        let on = if self.rate.on_period_end { ctx.p.period.end } else { ctx.p.on };
+        let Some(s) = cache.at(ctx, on) else { return };
+        let p = cache.p;
+        if !den.f.matches(&s) || !den.visit_ok(ctx, p.ix) {
+            return;
+        }
+        let (hit, visit_ok) = match &self.num {
+            None => (true, true),
+            Some(n) => {
+                let v = n.visit_ok(ctx, p.ix);
+                (n.f.matches(&s) && v, v)
+            }
+        };
+        sink.add(ctx.unit(&s), Counts::one(hit), || {
+            let (field, detail) = self.num.as_ref().map(|n| n.f.first_failure(&s, visit_ok)).unwrap_or_default();
+            (Some(PersonId::new(p.id())), p.id().to_string(), Some(Reason::new(self.rate.code.clone(), field, detail)))
+        });
+    }
+}
