@@ -122,21 +122,22 @@ impl<'r> Ctx<'r> {
 /// A person's states on a few dates, each computed at most once.
 pub(crate) struct Cache<'r> {
     pub p: PersonRef<'r>,
-    slots: [(NaiveDate, Option<PersonState<'r>>); 3],
+    slots: [(NaiveDate, NaiveDate, Option<PersonState<'r>>); 3],
     used: usize,
 }
 
 impl<'r> Cache<'r> {
     #[inline]
     pub(crate) fn new(p: PersonRef<'r>) -> Cache<'r> {
-        Cache { p, slots: [(NaiveDate::MIN, None); 3], used: 0 }
+        Cache { p, slots: [(NaiveDate::MIN, NaiveDate::MIN, None); 3], used: 0 }
     }
 
     /// The state on `on` as known on `A`.
     #[inline]
     pub(crate) fn at(&mut self, ctx: &Ctx<'r>, on: NaiveDate) -> Option<PersonState<'r>> {
-        for (d, s) in &self.slots[..self.used] {
-            if *d == on {
+        let a = ctx.p.as_of;
+        for (d, da, s) in &self.slots[..self.used] {
+            if *d == on && *da == a {
                 return *s;
             }
         }
@@ -147,7 +148,7 @@ impl<'r> Cache<'r> {
         } else {
             0
         };
-        self.slots[i] = (on, s);
+        self.slots[i] = (on, a, s);
         s
     }
 }
@@ -189,16 +190,16 @@ impl<'m> Prepared<'m> {
 }
 
 pub(crate) fn run_persons<'r, S: Sink>(
-    ctx: &Ctx<'r>,
+    ctxs: &[Ctx<'r>],
     reg: &'r Registry,
     range: std::ops::Range<usize>,
     ms: &[Prepared<'_>],
     sinks: &mut [S],
 ) {
-    let persons = reg.persons();
-    for p in persons.skip(range.start).take(range.len()) {
-        let mut cache = Cache::new(p);
-        for (m, sink) in ms.iter().zip(sinks.iter_mut()) {
+    let st = reg.st();
+    for ix in range {
+        let mut cache = Cache::new(PersonRef { st, ix: ix as u32 });
+        for ((m, ctx), sink) in ms.iter().zip(ctxs).zip(sinks.iter_mut()) {
             m.person(ctx, &mut cache, sink);
         }
     }
@@ -227,30 +228,50 @@ impl Registry {
     /// # Ok::<(), chrono::ParseError>(())
     /// ```
     pub fn partials(&self, measures: &[Measure], params: &Params, by: GroupBy) -> Vec<Partial> {
+        let jobs: Vec<(&Measure, Params)> = measures.iter().map(|m| (m, *params)).collect();
+        self.partials_each(&jobs, by)
+    }
+
+    /// Like [`partials`](Registry::partials), each measure with its own parameters (say the
+    /// floating check over June and the IUD follow-up over Q2), still in one pass: a
+    /// person's state on a date is computed once for all measures that need it.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use famplan::{GroupBy, Params, Period, RateCode, Registry};
+    /// let reg = Registry::example();
+    /// let d = "2026-06-30".parse()?;
+    /// let cf = RateCode::CaseFileRate.into();
+    /// let fc = RateCode::FloatingCheckRate.into();
+    /// let parts = reg.partials_each(&[(&cf, Params::new(d)), (&fc, Params::new(d).period(Period::quarter(2026, 2).unwrap()))], GroupBy::Grid);
+    /// assert_eq!(parts[1].total().denominator, 1);
+    /// # Ok::<(), chrono::ParseError>(())
+    /// ```
+    pub fn partials_each(&self, jobs: &[(&Measure, Params)], by: GroupBy) -> Vec<Partial> {
         let st = self.st();
         let level = by.unit_level();
-        let ctx = Ctx::new(st, *params, level);
-        let prepared: Vec<Prepared<'_>> = measures.iter().map(|m| Prepared::new(st, m)).collect();
-        let cells = ctx.none as usize + 1;
+        let ctxs: Vec<Ctx<'_>> = jobs.iter().map(|(_, p)| Ctx::new(st, *p, level)).collect();
+        let prepared: Vec<Prepared<'_>> = jobs.iter().map(|(m, _)| Prepared::new(st, m)).collect();
+        let cells = st.areas.all(level).len() + 1;
         let fresh = || -> Vec<Tally> { (0..prepared.len()).map(|_| Tally(vec![Counts::default(); cells])).collect() };
-        let person_ms: Vec<bool> = prepared.iter().map(Prepared::per_person).collect();
         let n = self.len();
         let threads =
             if n >= 200_000 { std::thread::available_parallelism().map(|t| t.get()).unwrap_or(1).min(8) } else { 1 };
         let mut tallies = fresh();
-        if person_ms.iter().any(|&b| b) {
+        if prepared.iter().any(Prepared::per_person) {
             if threads <= 1 {
-                run_persons(&ctx, self, 0..n, &prepared, &mut tallies);
+                run_persons(&ctxs, self, 0..n, &prepared, &mut tallies);
             } else {
                 let chunk = n.div_ceil(threads);
                 let shards: Vec<Vec<Tally>> = std::thread::scope(|s| {
                     let handles: Vec<_> = (0..threads)
                         .map(|t| {
-                            let (ctx, prepared, fresh) = (&ctx, &prepared, &fresh);
+                            let (ctxs, prepared, fresh) = (&ctxs, &prepared, &fresh);
                             s.spawn(move || {
                                 let mut local = fresh();
                                 let range = (t * chunk).min(n)..((t + 1) * chunk).min(n);
-                                run_persons(ctx, self, range, prepared, &mut local);
+                                run_persons(ctxs, self, range, prepared, &mut local);
                                 local
                             })
                         })
@@ -266,15 +287,14 @@ impl Registry {
                 }
             }
         }
-        for (m, t) in prepared.iter().zip(tallies.iter_mut()) {
-            m.other(self, &ctx, t);
+        for ((m, ctx), t) in prepared.iter().zip(&ctxs).zip(tallies.iter_mut()) {
+            m.other(self, ctx, t);
         }
         let names = unit_names(st, level);
-        measures
-            .iter()
+        jobs.iter()
             .zip(tallies)
-            .map(|(m, t)| {
-                let mut p = Partial::empty(m.clone(), level);
+            .map(|((m, _), t)| {
+                let mut p = Partial::empty((*m).clone(), level);
                 for (i, c) in t.0.into_iter().enumerate() {
                     if c != Counts::default() {
                         p.cells.insert(names[i].clone(), c);
@@ -344,7 +364,7 @@ impl Registry {
         let mut sink = Explain { wanted, names: &names, out: Vec::new() };
         if prepared.per_person() {
             let mut one = [sink];
-            run_persons(&ctx, self, 0..self.len(), std::slice::from_ref(&prepared), &mut one);
+            run_persons(std::slice::from_ref(&ctx), self, 0..self.len(), std::slice::from_ref(&prepared), &mut one);
             [sink] = one;
         }
         prepared.other(self, &ctx, &mut sink);

@@ -48,7 +48,7 @@ fn shards_of_persons_merge_into_the_whole() {
     let n = reg.len();
     let tally = |range: std::ops::Range<usize>| {
         let mut t = [engine::Tally(vec![Counts::default(); ctx.none as usize + 1])];
-        engine::run_persons(&ctx, &reg, range, &prepared, &mut t);
+        engine::run_persons(std::slice::from_ref(&ctx), &reg, range, &prepared, &mut t);
         let [t] = t;
         t.0
     };
