@@ -1,7 +1,7 @@
 //! The catalogue: every row of DOMAIN §7, with its definition and how it is counted.
 
 use super::custom::{self, FollowUpRule};
-use super::engine::{Cache, Ctx, Sink};
+use super::engine::{Cache, Ctx, Lite, Sink};
 use super::{Counts, Reason, Scale};
 use crate::person::code_enum;
 use crate::registry::state::{Change, Detail, NONE, State, UNDATED, date, day};
@@ -442,7 +442,7 @@ impl<'m> Prepared<'m> {
                 if !(s.is_married_wra() && s.residency.is_resident()) {
                     return;
                 }
-                let using = s.method_recorded && s.method != Method::None;
+                let using = s.uses_method();
                 match code {
                     C::Cpr => sink.add(ctx.unit(&s), Counts::one(using), || {
                         let detail = if s.method_recorded { "current method is none" } else { "no method recorded" };
@@ -510,7 +510,7 @@ impl<'m> Prepared<'m> {
             }
             C::BirthRate | C::GeneralFertilityRate => {
                 let wra_only = code == C::GeneralFertilityRate;
-                let pop = |s: &crate::PersonState<'_>| s.residency.is_resident() && (!wra_only || s.is_wra());
+                let pop = |s: &Lite| s.residency.is_resident() && (!wra_only || s.is_wra());
                 if let Some(s) = cache.at(ctx, ctx.p.period.start).filter(pop) {
                     sink.add(ctx.unit(&s), Counts { start: 1, ..Counts::default() }, || (id(), subject(), None));
                 }
@@ -731,8 +731,8 @@ impl<'m> Prepared<'m> {
         let mut done = vec![false; st.households.len()];
         for p in reg.persons() {
             match ctx.known(p, end) {
-                Some(s) if s.residency == Residency::Floating && s.household_ix != NONE => {
-                    floating[s.household_ix as usize] = true;
+                Some(s) if s.residency == Residency::Floating && s.household != NONE => {
+                    floating[s.household as usize] = true;
                 }
                 _ => {}
             }
@@ -742,7 +742,7 @@ impl<'m> Prepared<'m> {
                     continue;
                 }
                 match ctx.known(p, v.date) {
-                    Some(s) if s.household_ix != NONE => done[s.household_ix as usize] = true,
+                    Some(s) if s.household != NONE => done[s.household as usize] = true,
                     _ => {}
                 }
             }

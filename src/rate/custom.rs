@@ -2,7 +2,7 @@
 //! an event (visit) filter, a period, and follow-up rules (trigger → due dates → window →
 //! visit kind). Serde-describable, so the CLI and Python load them from TOML.
 
-use super::engine::{Cache, Ctx, Sink};
+use super::engine::{Cache, Ctx, Lite, Sink};
 use super::{Counts, Reason, Scale};
 use crate::person::code_enum;
 use crate::registry::state::{Change, State, UNDATED, date, day};
@@ -75,21 +75,44 @@ impl PersonFilter {
     /// # Ok::<(), chrono::ParseError>(())
     /// ```
     pub fn matches(&self, s: &PersonState<'_>) -> bool {
-        self.sex.is_none_or(|x| s.sex == x)
-            && self.min_age.is_none_or(|a| s.age >= a)
-            && self.max_age.is_none_or(|a| s.age <= a)
-            && (self.residency.is_empty() || self.residency.contains(&s.residency))
-            && (self.marital.is_empty() || self.marital.contains(&s.marital))
-            && (self.methods.is_empty() || (s.method_recorded && self.methods.contains(&s.method)))
-            && self.uses_method.is_none_or(|u| u == (s.method_recorded && s.method != Method::None))
-            && self.case_file.is_none_or(|c| c == s.case_file.is_open())
+        let case_open = s.case_file.is_open();
+        self.check(s.sex, s.age, s.residency, s.marital, s.method, s.method_recorded, case_open)
             && self.tags.iter().all(|t| s.has_tag(t))
     }
 
+    #[allow(clippy::too_many_arguments)]
+    #[inline]
+    fn check(
+        &self,
+        sex: Sex,
+        age: u32,
+        residency: Residency,
+        marital: MaritalStatus,
+        method: Method,
+        method_recorded: bool,
+        case_open: bool,
+    ) -> bool {
+        self.sex.is_none_or(|x| sex == x)
+            && self.min_age.is_none_or(|a| age >= a)
+            && self.max_age.is_none_or(|a| age <= a)
+            && (self.residency.is_empty() || self.residency.contains(&residency))
+            && (self.marital.is_empty() || self.marital.contains(&marital))
+            && (self.methods.is_empty() || (method_recorded && self.methods.contains(&method)))
+            && self.uses_method.is_none_or(|u| u == (method_recorded && method != Method::None))
+            && self.case_file.is_none_or(|c| c == case_open)
+    }
+
+    /// The state test on the rates' internal state; `tags` = the bits of `self.tags`
+    /// (`None` when one of them was never used, so nobody carries it).
+    #[inline]
+    pub(crate) fn matches_lite(&self, s: &Lite, tags: Option<u64>) -> bool {
+        tags.is_some_and(|b| s.tags & b == b)
+            && self.check(s.sex, s.age, s.residency, s.marital, s.method, s.method_recorded, s.case_file.is_open())
+    }
+
     /// The first condition `s` fails, as (field, detail), for drill-down reasons.
-    fn first_failure(&self, s: &PersonState<'_>, visit_ok: bool) -> (String, String) {
-        let one = |f: &PersonFilter| f.matches(s);
-        let checks: [(&str, PersonFilter); 8] = [
+    fn first_failure(&self, s: &Lite, tags: Option<u64>, visit_ok: bool) -> (String, String) {
+        let checks: [(&str, PersonFilter); 7] = [
             ("sex", PersonFilter { sex: self.sex, ..Default::default() }),
             ("age", PersonFilter { min_age: self.min_age, max_age: self.max_age, ..Default::default() }),
             ("residency", PersonFilter { residency: self.residency.clone(), ..Default::default() }),
@@ -97,12 +120,14 @@ impl PersonFilter {
             ("contraceptive_method", PersonFilter { methods: self.methods.clone(), ..Default::default() }),
             ("contraceptive_method", PersonFilter { uses_method: self.uses_method, ..Default::default() }),
             ("case_file", PersonFilter { case_file: self.case_file, ..Default::default() }),
-            ("tags", PersonFilter { tags: self.tags.clone(), ..Default::default() }),
         ];
         for (field, f) in checks {
-            if !one(&f) {
+            if !f.matches_lite(s, Some(0)) {
                 return (field.to_string(), format!("{field} does not meet the condition"));
             }
+        }
+        if tags.is_none_or(|b| s.tags & b != b) {
+            return ("tags".to_string(), format!("lacks a tag of {}", self.tags.join(", ")));
         }
         if !visit_ok {
             let k = self.visit.as_deref().unwrap_or("");
@@ -425,11 +450,22 @@ struct PreparedFilter<'m> {
     f: &'m PersonFilter,
     /// `Some(None)`: a visit kind is required but never recorded.
     visit: Option<Option<u16>>,
+    tags: Option<u64>,
+}
+
+/// The bits of `tags`; `None` when one of them was never used.
+fn tag_bits(st: &State, tags: &[String]) -> Option<u64> {
+    let mut bits = 0u64;
+    for t in tags {
+        bits |= 1 << st.tags.find(t)?;
+    }
+    Some(bits)
 }
 
 impl<'m> PreparedFilter<'m> {
     fn new(st: &State, f: &'m PersonFilter) -> PreparedFilter<'m> {
-        PreparedFilter { f, visit: f.visit.as_deref().map(|k| st.visit_kinds.find(k).map(|i| i as u16)) }
+        let visit = f.visit.as_deref().map(|k| st.visit_kinds.find(k).map(|i| i as u16));
+        PreparedFilter { f, visit, tags: tag_bits(st, &f.tags) }
     }
 
     #[inline]
@@ -462,13 +498,7 @@ impl<'m> PreparedRule<'m> {
             RuleRef::Owned(r) => r,
         };
         let visit = st.visit_kinds.find(&r.visit).map(|i| i as u16);
-        let mut tags = Some(0u64);
-        for t in &r.who.tags {
-            tags = match (tags, st.tags.find(t)) {
-                (Some(b), Some(i)) => Some(b | 1 << i),
-                _ => None,
-            };
-        }
+        let tags = tag_bits(st, &r.who.tags);
         PreparedRule { rule, visit, tags }
     }
 
@@ -487,7 +517,10 @@ impl<'m> PreparedRule<'m> {
     #[inline]
     pub(crate) fn person<'r, S: Sink>(&self, ctx: &Ctx<'r>, cache: &mut Cache<'r>, rate: &str, sink: &mut S) {
         let r = self.rule();
-        let Some(tags) = self.tags else { return };
+        let tags = self.tags;
+        if tags.is_none() {
+            return;
+        }
         let p = cache.p;
         match r.trigger {
             Trigger::Method(m) => {
@@ -495,15 +528,15 @@ impl<'m> PreparedRule<'m> {
                 if !(s.method_recorded && s.method == m) {
                     return;
                 }
-                let Some(start) = s.method_since else { return };
-                if s.tags.bits & tags != tags || !r.who.matches(&s) {
+                let Some(start) = s.method_since() else { return };
+                if !r.who.matches_lite(&s, tags) {
                     return;
                 }
                 let unit = ctx.unit(&s);
                 self.obligations(ctx, p, start, unit, rate, sink);
             }
             Trigger::Event(e) => {
-                let mut who: Option<Option<(PersonState<'r>, u32)>> = None;
+                let mut who: Option<Option<u32>> = None;
                 for f in ctx.st.facts_of(p.ix) {
                     if f.date > ctx.a {
                         break;
@@ -512,12 +545,9 @@ impl<'m> PreparedRule<'m> {
                         continue;
                     }
                     let at = who.get_or_insert_with(|| {
-                        cache
-                            .at(ctx, ctx.p.on)
-                            .filter(|s| s.tags.bits & tags == tags && r.who.matches(s))
-                            .map(|s| (s, ctx.unit(&s)))
+                        cache.at(ctx, ctx.p.on).filter(|s| r.who.matches_lite(s, tags)).map(|s| ctx.unit(&s))
                     });
-                    let Some((_, unit)) = *at else { return };
+                    let Some(unit) = *at else { return };
                     self.obligations(ctx, p, date(f.date).expect("dated"), unit, rate, sink);
                 }
             }
@@ -611,18 +641,19 @@ impl<'m> Prepared<'m> {
         let on = if self.rate.on_period_end { ctx.p.period.end } else { ctx.p.on };
         let Some(s) = cache.at(ctx, on) else { return };
         let p = cache.p;
-        if !den.f.matches(&s) || !den.visit_ok(ctx, p.ix) {
+        if !den.f.matches_lite(&s, den.tags) || !den.visit_ok(ctx, p.ix) {
             return;
         }
         let (hit, visit_ok) = match &self.num {
             None => (true, true),
             Some(n) => {
                 let v = n.visit_ok(ctx, p.ix);
-                (n.f.matches(&s) && v, v)
+                (n.f.matches_lite(&s, n.tags) && v, v)
             }
         };
         sink.add(ctx.unit(&s), Counts::one(hit), || {
-            let (field, detail) = self.num.as_ref().map(|n| n.f.first_failure(&s, visit_ok)).unwrap_or_default();
+            let (field, detail) =
+                self.num.as_ref().map(|n| n.f.first_failure(&s, n.tags, visit_ok)).unwrap_or_default();
             (Some(PersonId::new(p.id())), p.id().to_string(), Some(Reason::new(self.rate.code.clone(), field, detail)))
         });
     }

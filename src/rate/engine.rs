@@ -3,8 +3,8 @@
 //! [`Counts`] per measure indexed by the internal unit index (no allocation per person).
 
 use super::{Counts, Entry, GroupBy, Measure, Params, Partial, Reason, Table, catalogue, custom, roll_up};
-use crate::registry::state::{NONE, State, day};
-use crate::{AreaLevel, PersonId, PersonRef, PersonState, Registry};
+use crate::registry::state::{Fold, NONE, State, UNDATED, Who, date, day};
+use crate::{AreaLevel, CaseFileStatus, MaritalStatus, Method, PersonId, PersonRef, Registry, Residency, Sex};
 use chrono::NaiveDate;
 
 /// What the evaluators report each subject to.
@@ -74,17 +74,8 @@ impl<'r> Ctx<'r> {
 
     /// The unit index of a state.
     #[inline]
-    pub(crate) fn unit(&self, s: &PersonState<'_>) -> u32 {
-        match self.level {
-            AreaLevel::Grid => {
-                if s.grid_ix == NONE {
-                    self.none
-                } else {
-                    s.grid_ix
-                }
-            }
-            _ => self.household_unit(s.household_ix, s.on),
-        }
+    pub(crate) fn unit(&self, s: &Lite) -> u32 {
+        if s.unit == NONE { self.none } else { s.unit }
     }
 
     /// The unit index of a household on a date.
@@ -108,21 +99,99 @@ impl<'r> Ctx<'r> {
 
     /// A person's state on `on` as known on `A`: the facts dated `≤ min(on, A)`, the age on `on`.
     #[inline]
-    pub(crate) fn known(&self, p: PersonRef<'r>, on: NaiveDate) -> Option<PersonState<'r>> {
-        if on <= self.p.as_of {
-            return p.state_on(on);
+    pub(crate) fn known(&self, p: PersonRef<'r>, on: NaiveDate) -> Option<Lite> {
+        let st = self.st;
+        let rec = &st.persons[p.ix as usize];
+        let k = if on <= self.p.as_of { on } else { self.p.as_of };
+        if k < rec.registered {
+            return None;
         }
-        let mut s = p.state_on(self.p.as_of)?;
-        s.age = crate::age_on(p.birth_date(), on);
-        s.on = on;
-        Some(s)
+        let kd = day(k);
+        let mut f = Fold::start(rec);
+        if rec.facts_len > 0 {
+            let who = Who { id: "", sex: rec.sex, birth: rec.birth, state: st };
+            for fact in st.facts_of(p.ix) {
+                if fact.date > kd {
+                    break;
+                }
+                let _ = f.step(fact, &who, false);
+            }
+        }
+        let unit = if f.household == NONE {
+            NONE
+        } else {
+            let place = st.households[f.household as usize].place_on(kd);
+            match self.level {
+                AreaLevel::Grid => place.grid,
+                AreaLevel::Group => place.group,
+                _ => NONE,
+            }
+        };
+        Some(Lite {
+            sex: rec.sex,
+            age: crate::age_on(rec.birth, on),
+            residency: f.residency,
+            marital: f.marital,
+            method: f.method,
+            method_recorded: f.method_present,
+            method_since: f.method_since,
+            case_file: f.case_file,
+            tags: f.tags,
+            household: f.household,
+            unit,
+        })
+    }
+}
+
+/// What the rates need of a person's state on a date, computed straight from the dense
+/// record and its facts (no strings, no date conversions).
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct Lite {
+    pub sex: Sex,
+    pub age: u32,
+    pub residency: Residency,
+    pub marital: MaritalStatus,
+    pub method: Method,
+    pub method_recorded: bool,
+    /// Day number, or `UNDATED`.
+    pub method_since: i32,
+    pub case_file: CaseFileStatus,
+    pub tags: u64,
+    pub household: u32,
+    /// Unit index at the context's level, or `NONE`.
+    pub unit: u32,
+}
+
+impl Lite {
+    #[inline]
+    pub(crate) fn is_wra(&self) -> bool {
+        self.sex == Sex::Female && (15..=49).contains(&self.age)
+    }
+
+    #[inline]
+    pub(crate) fn is_resident_wra(&self) -> bool {
+        self.is_wra() && self.residency.is_resident()
+    }
+
+    #[inline]
+    pub(crate) fn is_married_wra(&self) -> bool {
+        self.is_wra() && self.marital == MaritalStatus::Married
+    }
+
+    #[inline]
+    pub(crate) fn uses_method(&self) -> bool {
+        self.method_recorded && self.method != Method::None
+    }
+
+    pub(crate) fn method_since(&self) -> Option<NaiveDate> {
+        if self.method_since == UNDATED { None } else { date(self.method_since) }
     }
 }
 
 /// A person's states on a few dates, each computed at most once.
 pub(crate) struct Cache<'r> {
     pub p: PersonRef<'r>,
-    slots: [(NaiveDate, NaiveDate, Option<PersonState<'r>>); 3],
+    slots: [(NaiveDate, NaiveDate, Option<Lite>); 3],
     used: usize,
 }
 
@@ -134,7 +203,7 @@ impl<'r> Cache<'r> {
 
     /// The state on `on` as known on `A`.
     #[inline]
-    pub(crate) fn at(&mut self, ctx: &Ctx<'r>, on: NaiveDate) -> Option<PersonState<'r>> {
+    pub(crate) fn at(&mut self, ctx: &Ctx<'r>, on: NaiveDate) -> Option<Lite> {
         let a = ctx.p.as_of;
         for (d, da, s) in &self.slots[..self.used] {
             if *d == on && *da == a {
@@ -197,11 +266,29 @@ pub(crate) fn run_persons<'r, S: Sink>(
     sinks: &mut [S],
 ) {
     let st = reg.st();
-    for ix in range {
-        let mut cache = Cache::new(PersonRef { st, ix: ix as u32 });
-        for ((m, ctx), sink) in ms.iter().zip(ctxs).zip(sinks.iter_mut()) {
-            m.person(ctx, &mut cache, sink);
+    const BLOCK: usize = 64;
+    let mut at = range.start;
+    while at < range.end {
+        let block = at..(at + BLOCK).min(range.end);
+        // Touch each person's first fact and first visit of the block with independent loads,
+        // so their cache misses overlap instead of stalling one person at a time.
+        let mut touch = 0i64;
+        for rec in &st.persons[block.clone()] {
+            if rec.facts_len > 0 {
+                touch += i64::from(st.facts[rec.facts_start as usize].date);
+            }
+            if rec.first_visit != NONE {
+                touch += i64::from(st.visits[rec.first_visit as usize].kind);
+            }
         }
+        std::hint::black_box(touch);
+        for ix in block {
+            let mut cache = Cache::new(PersonRef { st, ix: ix as u32 });
+            for ((m, ctx), sink) in ms.iter().zip(ctxs).zip(sinks.iter_mut()) {
+                m.person(ctx, &mut cache, sink);
+            }
+        }
+        at += BLOCK;
     }
 }
 
