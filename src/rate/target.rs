@@ -1,21 +1,7 @@
 //! Targets and assessment (目标管理责任制, DOMAIN §7): a target per unit, the actual rate,
 //! met or not, the gap, a weighted score, the rank among siblings; allocation down the tree.
 //!
-//! `targets.csv` (optional in a snapshot, DOMAIN §15) has one header line and the columns
-//! `rate,level,unit,start,end,cmp,value,weight`:
-//!
-//! | column | meaning |
-//! |---|---|
-//! | `rate` | a catalogue code (`case_file_rate`…) or a user-defined rate's code |
-//! | `level` | `community`, `zone`, `grid`, `group` or `keeper` |
-//! | `unit` | the area id at that level, or the keeper's staff id |
-//! | `start`, `end` | the period, `YYYY-MM-DD`, both included |
-//! | `cmp` | `>=` (at least, the default when empty) or `<=` (at most) |
-//! | `value` | the target in the rate's display unit (%, ‰ or ×100) |
-//! | `weight` | the weight of the target in the score (1 when empty) |
-//!
-//! The TOML form is an array of tables `[[target]]` with the same keys (dates as quoted
-//! strings, `start = "2026-01-01"`).
+//! The file formats are documented on [`Target`].
 
 use super::{CustomRate, GroupBy, Measure, Params, Rate, RateCode, Table, roll_up};
 use crate::{AreaLevel, Error, Location, Period, Registry};
@@ -71,6 +57,22 @@ fn one() -> f64 {
 }
 
 /// A target: `{rate, unit (area or keeper), period, ≥ or ≤, value, weight}`.
+///
+/// `targets.csv` (optional in a snapshot, DOMAIN §15) has one header line and the columns
+/// `rate,level,unit,start,end,cmp,value,weight`:
+///
+/// | column | meaning |
+/// |---|---|
+/// | `rate` | a catalogue code (`case_file_rate`…) or a user-defined rate's code |
+/// | `level` | `community`, `zone`, `grid`, `group` or `keeper` |
+/// | `unit` | the area id at that level, or the keeper's staff id |
+/// | `start`, `end` | the period, `YYYY-MM-DD`, both included |
+/// | `cmp` | `>=` (at least, the default when empty) or `<=` (at most) |
+/// | `value` | the target in the rate's display unit (%, ‰ or ×100) |
+/// | `weight` | the weight of the target in the score (1 when empty) |
+///
+/// The TOML form is an array of tables `[[target]]` with the same keys (dates as quoted
+/// strings, `start = "2026-01-01"`).
 ///
 /// # Example
 ///
@@ -168,7 +170,7 @@ impl Target {
         Ok(t.target)
     }
 
-    /// Reads `targets.csv` (columns in the module docs).
+    /// Reads `targets.csv` (columns above, on [`Target`]).
     ///
     /// # Errors
     ///

@@ -277,3 +277,68 @@ proptest! {
         }
     }
 }
+
+// ---- targets ----
+
+/// Grid g1: p1 (WRA, file, married, IUD); grid g2: p2 and p3 (WRA, no file, floating,
+/// p3 checked in June).
+const TARGET_FIXTURE: &str = r#"
+2020-01-01 person_registered {"person":"p1","household":"h1","sex":"F","birth_date":"1990-05-01","marital":"married","residency":"registered"}
+2020-01-01 person_registered {"person":"p2","household":"h2","sex":"F","birth_date":"1991-05-01","marital":"single","residency":"floating"}
+2020-01-01 person_registered {"person":"p3","household":"h2","sex":"F","birth_date":"1992-05-01","marital":"single","residency":"floating"}
+2020-02-01 case_file_opened {"person":"p1"}
+2024-01-01 procedure_performed {"person":"p1","procedure":"iud_insertion"}
+2026-06-10 visit_recorded {"person":"p3","visit":"floating_monthly_check"}
+"#;
+
+#[test]
+fn targets_from_csv_are_assessed_and_allocated() {
+    let mut all = events(BASE, "b");
+    all.extend(events(TARGET_FIXTURE, "t"));
+    let (reg, report) = Registry::from_events(all);
+    assert!(report.conflicts.is_empty());
+    let targets = famplan::Target::read_csv(&include_bytes!("../../testdata/rates/targets.csv")[..]).unwrap();
+    assert_eq!(targets.len(), 5);
+    assert_eq!((targets[2].cmp, targets[2].weight), (famplan::Comparison::AtLeast, 1.0));
+    let a = famplan::assess(&reg, &targets, &[]).unwrap();
+    let got: Vec<_> = a.iter().map(|x| (x.actual.numerator, x.actual.denominator, x.met, x.rank)).collect();
+    // c1: 1/3 (33.33 %), g1: 1/1, g2: 0/2, k1: CPR 1/1, z2: floating 1/2 = 50 % ≤ 50.
+    assert_eq!(
+        got,
+        [
+            (1, 3, false, Some(1)),
+            (1, 1, true, Some(1)),
+            (0, 2, false, Some(1)),
+            (1, 1, true, Some(1)),
+            (1, 2, true, Some(1))
+        ]
+    );
+    // Partial credit: 4 × 33.33 / 100.
+    assert!((a[0].score - 4.0 / 3.0).abs() < 1e-9);
+    assert_eq!(a[2].score, 0.0);
+    assert_eq!(a[2].gap, Some(-100.0));
+    // Allocated to grids by denominator: g1 has 1 WRA, g2 has 2 → weights 4/3 and 8/3.
+    let grids = targets[0].allocate(&reg, GroupBy::Grid, famplan::Allocation::ByDenominator, &[]).unwrap();
+    let w: Vec<_> = grids.iter().map(|t| (t.unit.as_str(), (t.weight * 3.0).round() as i64)).collect();
+    assert_eq!(w, [("g1", 4), ("g2", 8)]);
+    let same = targets[0].allocate(&reg, GroupBy::Zone, famplan::Allocation::Same, &[]).unwrap();
+    assert!(same.iter().all(|t| t.value == 100.0 && t.weight == 4.0 && t.level == GroupBy::Zone));
+    assert!(targets[1].allocate(&reg, GroupBy::Zone, famplan::Allocation::Same, &[]).is_err());
+}
+
+#[test]
+fn unknown_rate_in_a_target_is_an_error() {
+    let t = famplan::Target::from_toml(
+        "[[target]]\nrate = \"nope\"\nlevel = \"grid\"\nunit = \"g1\"\nstart = \"2026-01-01\"\nend = \"2026-01-31\"\nvalue = 1\n",
+    )
+    .unwrap();
+    let err = famplan::assess(&Registry::new(), &t, &[]).unwrap_err();
+    insta::assert_snapshot!(err.to_string(), @"unknown rate `nope`");
+}
+
+#[test]
+fn bad_targets_csv_names_the_line() {
+    let csv = "rate,level,unit,start,end,cmp,value,weight\ncpr,grid,g1,2026-01-01,2026-13-01,>=,80,1\n";
+    let err = famplan::Target::read_csv(csv.as_bytes()).unwrap_err();
+    assert!(err.to_string().starts_with("targets.csv:2"), "{err}");
+}
