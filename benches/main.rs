@@ -1,6 +1,14 @@
-//! famplan benchmarks: `cargo bench --bench famplan` (or `-- --test` to run each once).
+//! famplan benchmarks: `cargo bench --bench famplan` (`-- --test` runs each once).
+
+use criterion::{Criterion, criterion_group, criterion_main};
 
 mod rate;
+mod visit;
 
-criterion::criterion_group!(benches, rate::define);
-criterion::criterion_main!(benches);
+fn all(c: &mut Criterion) {
+    rate::define(c);
+    visit::define(c);
+}
+
+criterion_group!(benches, all);
+criterion_main!(benches);

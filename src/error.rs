@@ -105,6 +105,10 @@ pub enum Error {
         /// The id that was looked up.
         id: String,
     },
+    /// Several problems found in one import; nothing was imported. Each is listed with its
+    /// place (`persons.csv:14: birth_date: …`).
+    #[error("{} problem(s), nothing imported:\n{}", .0.len(), list(.0))]
+    Many(Vec<Error>),
     /// Reading or writing failed.
     #[error("{file}: {source}")]
     Io {
@@ -127,12 +131,16 @@ impl Error {
     /// assert!(!err.is_invalid_input());
     /// ```
     pub fn is_invalid_input(&self) -> bool {
-        matches!(self, Error::Invalid { .. } | Error::Rejected { .. })
+        match self {
+            Error::Invalid { .. } | Error::Rejected { .. } => true,
+            Error::Many(all) => all.iter().all(Error::is_invalid_input),
+            _ => false,
+        }
     }
+}
 
-    pub(crate) fn invalid(at: Location, reason: impl Into<String>) -> Error {
-        Error::Invalid { at, reason: reason.into() }
-    }
+fn list(errors: &[Error]) -> String {
+    errors.iter().map(|e| format!("  {e}")).collect::<Vec<_>>().join("\n")
 }
 
 /// An optional `file:line: ` in front of a rejection message.
@@ -190,4 +198,13 @@ impl fmt::Display for Prefix {
 }
 
 /// The result type of the core crate.
+///
+/// # Example
+///
+/// ```
+/// fn check(s: &str) -> famplan::Result<chrono::NaiveDate> {
+///     famplan::parse_date(s).ok_or_else(|| famplan::Error::NotFound { kind: "date", id: s.into() })
+/// }
+/// assert!(check("2026-02-30").is_err());
+/// ```
 pub type Result<T, E = Error> = std::result::Result<T, E>;

@@ -23,6 +23,22 @@
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 //!
+//! Visits (随访) are scheduled by rules that are data ([`RuleSet`], shipped as
+//! `rules/default.toml`): each obligation knows why it exists, who must visit, and its state
+//! on any date.
+//!
+//! ```
+//! use famplan::{ObligationState, Period, Registry, RuleSet};
+//!
+//! let reg = Registry::example();
+//! let rules = RuleSet::default_rules();
+//! let june = rules.obligations(&reg, Period::month(2026, 6).unwrap(), "2026-06-15".parse()?);
+//! // p3's floating monthly check and h2's quarterly reconciliation, both due by 30 June.
+//! assert_eq!(june.len(), 2);
+//! assert!(june.iter().all(|o| o.state == ObligationState::Due && o.assignee().unwrap().as_str() == "k2"));
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
+//!
 //! The core is pure: no I/O beyond [`std::io::Read`] / [`std::io::Write`] and no clock
 //! reads. The `csv` feature (on by default) reads and writes the snapshot directory of
 //! spreadsheet ledgers and event files ([`io`]).
@@ -40,9 +56,18 @@ mod person;
 mod rate;
 mod registry;
 mod resident_id;
+mod visit;
 
 #[cfg(feature = "csv")]
 pub mod io;
+
+/// The project's documents, included so that their code examples run as tests.
+pub mod _documentation {
+    #[doc = include_str!("../README.md")]
+    pub mod readme {}
+    #[doc = include_str!("../DESIGN.md")]
+    pub mod design {}
+}
 
 pub use area::{Area, AreaLevel, AreaRef, Areas, Staff, StaffRole};
 pub use case_file::{
@@ -58,9 +83,13 @@ pub use household::{Household, HousingKind, Place};
 pub use id::{BuildingId, CommunityId, EventId, GridId, GroupId, HouseholdId, PersonId, StaffId, ZoneId};
 pub use person::{MaritalStatus, Person, PersonState, Relation, Residency, Sex, Tag, Tags};
 pub use rate::{
-    Allocation, Assessment, Comparison, Counts, CustomRate, Due, Entry, FollowUpRule, GroupBy, Measure, Params,
-    Partial, PersonFilter, Rate, RateCode, RateInfo, Reason, Row, Scale, Table, Target, Trigger, TriggerEvent,
+    Allocation, Assessment, Comparison, Counts, CustomRate, Due, Entry, FollowUpRule, FollowUpTrigger, GroupBy,
+    Measure, Params, Partial, PersonFilter, Rate, RateCode, RateInfo, Reason, Row, Scale, Table, Target, TriggerEvent,
     VerificationOutcome, VerifiedPerson, assess, catalogue,
 };
 pub use registry::{Conflict, GridPopulation, MergeReport, PersonRef, Registry, Rejection, Visit};
 pub use resident_id::{Phone, PhoneError, ResidentId, ResidentIdError};
+pub use visit::{
+    CalendarDay, Filter, Fulfilled, Fulfilment, MonthCalendar, Obligation, ObligationState, Offset, Recurrence,
+    RuleSet, Schedule, StopEvent, Subject, Trigger, VisitRule, Why, WorkItem, WorkList,
+};

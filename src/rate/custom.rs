@@ -12,6 +12,10 @@ use crate::{
 use chrono::{Days, NaiveDate};
 use serde::{Deserialize, Serialize};
 
+fn invalid(at: Location, reason: impl Into<String>) -> Error {
+    Error::Invalid { at, reason: reason.into() }
+}
+
 /// Conditions on a person's state (all given conditions must hold; empty lists and
 /// `None` mean "any").
 ///
@@ -181,14 +185,14 @@ impl TriggerEvent {
 /// # Example
 ///
 /// ```
-/// use famplan::{Method, Trigger};
-/// let t: Trigger = serde_json::from_str(r#"{"method":"iud"}"#)?;
-/// assert_eq!(t, Trigger::Method(Method::Iud));
+/// use famplan::{Method, FollowUpTrigger};
+/// let t: FollowUpTrigger = serde_json::from_str(r#"{"method":"iud"}"#)?;
+/// assert_eq!(t, FollowUpTrigger::Method(Method::Iud));
 /// # Ok::<(), serde_json::Error>(())
 /// ```
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
-pub enum Trigger {
+pub enum FollowUpTrigger {
     /// The person's current method on `D` is this one and its start date is known:
     /// one trigger, on the start date (the snapshot's `contraceptive_method` + `method_start`).
     Method(Method),
@@ -255,7 +259,7 @@ impl Due {
 /// # Example
 ///
 /// ```
-/// use famplan::{FollowUpRule, Method, Trigger};
+/// use famplan::{FollowUpRule, Method, FollowUpTrigger};
 /// let r = FollowUpRule::from_toml(r#"
 ///     name = "iud_followup"
 ///     trigger = { method = "iud" }
@@ -263,7 +267,7 @@ impl Due {
 ///     due = [{ months = 1, before = 15, after = 15 }, { months = 3, before = 15, after = 15 }]
 ///     who = { sex = "F" }
 /// "#)?;
-/// assert_eq!(r.trigger, Trigger::Method(Method::Iud));
+/// assert_eq!(r.trigger, FollowUpTrigger::Method(Method::Iud));
 /// assert_eq!(r.due.len(), 2);
 /// # Ok::<(), famplan::Error>(())
 /// ```
@@ -276,7 +280,7 @@ pub struct FollowUpRule {
     #[serde(default)]
     pub who: PersonFilter,
     /// What starts it.
-    pub trigger: Trigger,
+    pub trigger: FollowUpTrigger,
     /// The visit kind that fulfils it.
     pub visit: String,
     /// The due dates after each trigger.
@@ -299,7 +303,7 @@ impl FollowUpRule {
     /// assert!(famplan::FollowUpRule::from_toml("name = 1").is_err());
     /// ```
     pub fn from_toml(s: &str) -> Result<FollowUpRule, Error> {
-        toml::from_str(s).map_err(|e| Error::invalid(Location::field("follow-up rule"), e.to_string().trim_end()))
+        toml::from_str(s).map_err(|e| invalid(Location::field("follow-up rule"), e.to_string().trim_end()))
     }
 
     /// The rules behind the catalogue's follow-up rates (DOMAIN §6 defaults): marriage and
@@ -319,7 +323,7 @@ impl FollowUpRule {
         let rule = |name: &str, trigger, visit: &str, due: Vec<Due>, stops_with_method| FollowUpRule {
             name: name.into(),
             who: PersonFilter::default(),
-            trigger: Trigger::Event(trigger),
+            trigger: FollowUpTrigger::Event(trigger),
             visit: visit.into(),
             due,
             stops_with_method,
@@ -414,7 +418,7 @@ impl CustomRate {
     /// ```
     pub fn from_toml(s: &str) -> Result<CustomRate, Error> {
         let r: CustomRate =
-            toml::from_str(s).map_err(|e| Error::invalid(Location::field("custom rate"), e.to_string().trim_end()))?;
+            toml::from_str(s).map_err(|e| invalid(Location::field("custom rate"), e.to_string().trim_end()))?;
         r.check()?;
         Ok(r)
     }
@@ -437,7 +441,7 @@ impl CustomRate {
         match (&self.denominator, &self.follow_up) {
             (Some(_), None) => Ok(()),
             (None, Some(_)) if self.numerator.is_none() => Ok(()),
-            _ => Err(Error::invalid(
+            _ => Err(invalid(
                 Location::field(format!("custom rate `{}`", self.code)),
                 "needs either `denominator` (and `numerator`) filters or a `follow_up` rule",
             )),
@@ -523,7 +527,7 @@ impl<'m> PreparedRule<'m> {
         }
         let p = cache.p;
         match r.trigger {
-            Trigger::Method(m) => {
+            FollowUpTrigger::Method(m) => {
                 let Some(s) = cache.at(ctx, ctx.p.on) else { return };
                 if !(s.method_recorded && s.method == m) {
                     return;
@@ -535,7 +539,7 @@ impl<'m> PreparedRule<'m> {
                 let unit = ctx.unit(&s);
                 self.obligations(ctx, p, start, unit, rate, sink);
             }
-            Trigger::Event(e) => {
+            FollowUpTrigger::Event(e) => {
                 let mut who: Option<Option<u32>> = None;
                 for f in ctx.st.facts_of(p.ix) {
                     if f.date > ctx.a {

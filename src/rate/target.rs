@@ -7,6 +7,10 @@ use super::{CustomRate, GroupBy, Measure, Params, Rate, RateCode, Table, roll_up
 use crate::{AreaLevel, Error, Location, Period, Registry};
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
+
+fn invalid(at: Location, reason: impl Into<String>) -> Error {
+    Error::Invalid { at, reason: reason.into() }
+}
 use std::collections::HashMap;
 
 /// At least (`>=`) or at most (`<=`).
@@ -166,7 +170,7 @@ impl Target {
     /// ```
     pub fn from_toml(s: &str) -> Result<Vec<Target>, Error> {
         let t: TomlTargets =
-            toml::from_str(s).map_err(|e| Error::invalid(Location::field("targets.toml"), e.to_string().trim_end()))?;
+            toml::from_str(s).map_err(|e| invalid(Location::field("targets.toml"), e.to_string().trim_end()))?;
         Ok(t.target)
     }
 
@@ -202,7 +206,7 @@ impl Target {
         for (i, row) in rd.deserialize::<Line>().enumerate() {
             let l = row.map_err(|e| {
                 let line = e.position().map_or(i as u64 + 2, |p| p.line());
-                Error::invalid(Location::new("targets.csv", line, ""), e.to_string())
+                invalid(Location::new("targets.csv", line, ""), e.to_string())
             })?;
             out.push(Target {
                 rate: l.rate,
@@ -250,7 +254,7 @@ impl Target {
                 | (GroupBy::Grid, GroupBy::Group)
         );
         if !below {
-            return Err(Error::invalid(
+            return Err(invalid(
                 Location::field("allocate"),
                 format!("cannot allocate a {} target to {to}", self.level),
             ));
@@ -290,9 +294,9 @@ fn resolve(code: &str, custom: &[CustomRate]) -> Result<Measure, Error> {
 }
 
 fn params(t: &Target) -> Result<Params, Error> {
-    let period = t.period().ok_or_else(|| {
-        Error::invalid(Location::field(format!("target {} {}", t.rate, t.unit)), "end is before start")
-    })?;
+    let period = t
+        .period()
+        .ok_or_else(|| invalid(Location::field(format!("target {} {}", t.rate, t.unit)), "end is before start"))?;
     Ok(Params::new(t.end).period(period))
 }
 

@@ -215,7 +215,7 @@ pub(crate) struct ConsultationRec {
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub(crate) struct Codes {
     pub names: Vec<Box<str>>,
-    index: std::collections::HashMap<Box<str>, u32>,
+    index: hashbrown::HashMap<Box<str>, u32>,
 }
 
 impl Codes {
@@ -627,16 +627,6 @@ impl State {
         }
         self.facts = out;
         self.garbage = 0;
-    }
-
-    pub(crate) fn tag_index(&mut self, t: &Tag) -> Result<u8, Rejection> {
-        if let Some(i) = self.tags.find(t.as_str()) {
-            return Ok(i as u8);
-        }
-        if self.tags.names.len() >= 64 {
-            return Err(Rejection::TooManyTags);
-        }
-        Ok(self.tags.intern(t.as_str()) as u8)
     }
 
     pub(crate) fn tag_names(&self, bits: u64) -> Vec<Tag> {
