@@ -1,13 +1,12 @@
 //! The catalogue: every row of DOMAIN §7, with its definition and how it is counted.
 
-use super::custom::{self, FollowUpRule};
 use super::engine::{Cache, Ctx, Lite, Sink};
 use super::{Counts, Reason, Scale};
 use crate::person::code_enum;
-use crate::registry::state::{Change, Detail, NONE, State, UNDATED, date, day};
+use crate::registry::state::{Change, Detail, NONE, State, date, day};
 use crate::{
-    CertificateAction, CertificateKind, HousingKind, Method, PersonId, PregnancyOutcome, Procedure, Registry,
-    Residency, Sex, StopReason, Tag,
+    CertificateAction, CertificateKind, Method, ObligationState, PersonId, PregnancyOutcome, Procedure, Registry,
+    Residency, RuleSet, Sex, StopReason, Tag,
 };
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
@@ -149,8 +148,8 @@ static CATALOGUE: [RateInfo; 24] = [
         C::FollowupRate,
         "随访率",
         "follow-up rate",
-        "obligations due in P fulfilled in window",
-        "obligations due in P, minus those still open on A and those cancelled",
+        "obligations due in P (visit schedule, event-triggered rules fulfilled by a visit) done in window",
+        "those obligations minus the ones still open (upcoming, due, overdue) or cancelled on A",
         "P",
         Some(95.0),
     ),
@@ -239,8 +238,8 @@ static CATALOGUE: [RateInfo; 24] = [
         C::ReconciliationRate,
         "季度核对率",
         "quarterly reconciliation rate",
-        "households due a reconciliation that had one in P (a quarterly_reconciliation visit to a member or a verification)",
-        "households on P's last day with a floating member or of kind rental / street_front",
+        "quarterly reconciliation obligations (visit schedule rule `reconciliation`) due in P and done",
+        "those obligations (rental / street-front households and households with a floating member), minus open or cancelled on A",
         "quarter",
         Some(100.0),
     ),
@@ -372,36 +371,19 @@ pub(crate) struct Prepared<'m> {
     code: RateCode,
     floating_check: Option<u16>,
     supply_followup: Option<u16>,
-    reconciliation: Option<u16>,
     using_correctly: Option<u16>,
-    rules: Vec<custom::PreparedRule<'m>>,
+    _m: std::marker::PhantomData<&'m ()>,
 }
 
 impl<'m> Prepared<'m> {
     pub(crate) fn new(st: &State, code: RateCode) -> Prepared<'m> {
         let kind = |k: &str| st.visit_kinds.find(k).map(|i| i as u16);
-        let rules: Vec<FollowUpRule> = match code {
-            C::FollowupRate => FollowUpRule::defaults(),
-            C::HomeVisitRate => FollowUpRule::defaults().into_iter().filter(|r| r.visit.ends_with("_home")).collect(),
-            C::SupplyFollowupRate => {
-                FollowUpRule::defaults().into_iter().filter(|r| r.visit == "supply_followup").collect()
-            }
-            C::KeyPopulationFollowupRate => FollowUpRule::defaults()
-                .into_iter()
-                .map(|mut r| {
-                    r.who.tags = vec![Tag::KEY_POPULATION.into()];
-                    r
-                })
-                .collect(),
-            _ => Vec::new(),
-        };
         Prepared {
             code,
             floating_check: kind("floating_monthly_check"),
             supply_followup: kind("supply_followup"),
-            reconciliation: kind("quarterly_reconciliation"),
             using_correctly: st.outcomes.find(USING_CORRECTLY).map(|i| i as u16),
-            rules: rules.into_iter().map(|r| custom::PreparedRule::owned(st, r)).collect(),
+            _m: std::marker::PhantomData,
         }
     }
 
@@ -414,6 +396,10 @@ impl<'m> Prepared<'m> {
                 | C::ReconciliationRate
                 | C::SatisfactionRate
                 | C::PolicyAwarenessRate
+                | C::FollowupRate
+                | C::HomeVisitRate
+                | C::KeyPopulationFollowupRate
+                | C::SupplyFollowupRate
         )
     }
 
@@ -575,12 +561,11 @@ impl<'m> Prepared<'m> {
                     });
                 }
             }
-            C::FollowupRate | C::HomeVisitRate | C::KeyPopulationFollowupRate | C::SupplyFollowupRate => {
-                for r in &self.rules {
-                    r.person(ctx, cache, code.code(), sink);
-                }
-            }
-            C::CaseFileRateVerified
+            C::FollowupRate
+            | C::HomeVisitRate
+            | C::KeyPopulationFollowupRate
+            | C::SupplyFollowupRate
+            | C::CaseFileRateVerified
             | C::PopulationRecordRate
             | C::AccuracyRate
             | C::ReconciliationRate
@@ -718,53 +703,69 @@ impl<'m> Prepared<'m> {
             C::CaseFileRateVerified | C::PopulationRecordRate | C::AccuracyRate => {
                 super::verify::feed(reg, ctx, code, sink);
             }
-            C::ReconciliationRate => self.reconciliation(reg, ctx, sink),
+            C::ReconciliationRate
+            | C::FollowupRate
+            | C::HomeVisitRate
+            | C::KeyPopulationFollowupRate
+            | C::SupplyFollowupRate => self.obligations(reg, ctx, sink),
             _ => {}
         }
     }
 
-    fn reconciliation<S: Sink>(&self, reg: &Registry, ctx: &Ctx<'_>, sink: &mut S) {
+    /// The follow-up rates and the reconciliation rate, from the visit schedule's
+    /// obligations due in `P` with their states on `A` ([`RuleSet::obligations`]): open
+    /// (upcoming, due, overdue) and cancelled ones are left out, done ones are counted.
+    fn obligations<S: Sink>(&self, reg: &Registry, ctx: &Ctx<'_>, sink: &mut S) {
+        let code = self.code;
         let st = ctx.st;
-        let end = ctx.p.period.end;
-        let (d0, d1) = (ctx.p0, ctx.p1);
-        let mut floating = vec![false; st.households.len()];
-        let mut done = vec![false; st.households.len()];
-        for p in reg.persons() {
-            match ctx.known(p, end) {
-                Some(s) if s.residency == Residency::Floating && s.household != NONE => {
-                    floating[s.household as usize] = true;
+        let rules = RuleSet::default_rules();
+        let key_bit = st.tags.find(Tag::KEY_POPULATION);
+        for o in rules.obligations(reg, ctx.p.period, ctx.p.as_of) {
+            let rule = o.rule();
+            let id = rule.id.as_str();
+            // 随访: event-triggered obligations fulfilled by a visit (not the calendar checks,
+            // which have their own rates, nor the new case file, fulfilled by opening it).
+            let follow_up = rule.calendar.is_none() && !rule.triggers.is_empty() && rule.fulfilled_by.visit.is_some();
+            let wanted = match code {
+                C::HomeVisitRate => id == "marriage_home" || id == "birth_home",
+                C::SupplyFollowupRate => id == "supply_followup",
+                C::ReconciliationRate => id == "reconciliation",
+                C::FollowupRate => follow_up,
+                C::KeyPopulationFollowupRate => {
+                    let Some(bit) = key_bit else { return };
+                    follow_up
+                        && o.person()
+                            .and_then(|p| reg.get(&PersonId::new(p)))
+                            .and_then(|p| ctx.known(p, ctx.p.on))
+                            .is_some_and(|s| s.tags & (1 << bit) != 0)
                 }
-                _ => {}
-            }
-            let Some(k) = self.reconciliation else { continue };
-            for v in st.person_visits(p.ix) {
-                if v.kind != k || !ctx.in_period(day(v.date)) {
-                    continue;
-                }
-                match ctx.known(p, v.date) {
-                    Some(s) if s.household != NONE => done[s.household as usize] = true,
-                    _ => {}
-                }
-            }
-        }
-        for v in &st.verifications {
-            if ctx.in_period(day(v.date)) {
-                done[v.household as usize] = true;
-            }
-        }
-        for (h, rec) in st.households.iter().enumerate() {
-            let exists = (rec.registered == UNDATED || rec.registered <= d1.min(ctx.a)) && rec.dissolved > d0;
-            let kind_due = matches!(rec.kind, HousingKind::Rental | HousingKind::StreetFront);
-            if !exists || !(kind_due || floating[h]) {
+                _ => true,
+            };
+            let done = match o.state {
+                ObligationState::Done => true,
+                ObligationState::Missed => false,
+                _ => continue, // open on A (right-censored) or cancelled
+            };
+            if !wanted {
                 continue;
             }
-            let unit = ctx.household_unit(h as u32, end);
-            sink.add(unit, Counts::one(done[h]), || {
-                let subject = st.household_ids.get_str(h as u32).to_string();
-                let why =
-                    if kind_due { format!("{} household", rec.kind) } else { "has a floating member".to_string() };
-                let detail = format!("{why}: no quarterly_reconciliation visit or verification in {}", ctx.p.period);
-                (None, subject, Some(Reason::new("reconciliation_rate", "quarterly_reconciliation", detail)))
+            let unit = match ctx.level {
+                crate::AreaLevel::Grid => st.areas.grid_index(o.grid()).unwrap_or(ctx.none),
+                _ => st.household_ids.find(o.household()).map_or(ctx.none, |h| ctx.household_unit(h, o.due)),
+            };
+            sink.add(unit, Counts::one(done), || {
+                let subject = match o.person() {
+                    Some(p) => format!("{p} {id} due {}", o.due),
+                    None => format!("{} {id} due {}", o.household(), o.due),
+                };
+                let mut r = Reason::new(
+                    format!("{}/{id}", code.code()),
+                    id,
+                    format!("missed: {} ({})", o.rule().name, o.why()),
+                );
+                r.due = Some(o.due);
+                r.window = Some(o.window);
+                (o.person().map(PersonId::new), subject, Some(r))
             });
         }
     }

@@ -305,52 +305,6 @@ impl FollowUpRule {
     pub fn from_toml(s: &str) -> Result<FollowUpRule, Error> {
         toml::from_str(s).map_err(|e| invalid(Location::field("follow-up rule"), e.to_string().trim_end()))
     }
-
-    /// The rules behind the catalogue's follow-up rates (DOMAIN §6 defaults): marriage and
-    /// birth home visits, IUD, sterilization, implant and post-abortion follow-ups, and the
-    /// supply follow-up (one month after each dispense). Yearly IUD/implant follow-ups after
-    /// the first year are not generated.
-    ///
-    /// # Example
-    ///
-    /// ```
-    /// let names: Vec<_> = famplan::FollowUpRule::defaults().into_iter().map(|r| r.name).collect();
-    /// assert_eq!(names[0], "marriage_home_visit");
-    /// assert_eq!(names.len(), 7);
-    /// ```
-    pub fn defaults() -> Vec<FollowUpRule> {
-        let due = |months, days, before, after| Due { months, days, before, after };
-        let rule = |name: &str, trigger, visit: &str, due: Vec<Due>, stops_with_method| FollowUpRule {
-            name: name.into(),
-            who: PersonFilter::default(),
-            trigger: FollowUpTrigger::Event(trigger),
-            visit: visit.into(),
-            due,
-            stops_with_method,
-        };
-        let yearly_like = || vec![due(1, 0, 7, 14), due(3, 0, 14, 14), due(6, 0, 14, 14), due(12, 0, 30, 30)];
-        vec![
-            rule("marriage_home_visit", TriggerEvent::Married, "marriage_home", vec![due(0, 30, 30, 15)], false),
-            rule("birth_home_visit", TriggerEvent::LiveBirth, "birth_home", vec![due(0, 7, 7, 7)], false),
-            rule("iud_followup", TriggerEvent::IudInsertion, "post_surgery", yearly_like(), true),
-            rule(
-                "sterilization_followup",
-                TriggerEvent::Sterilization,
-                "post_surgery",
-                vec![due(1, 0, 14, 14), due(3, 0, 14, 14)],
-                false,
-            ),
-            rule("implant_followup", TriggerEvent::ImplantInsertion, "post_surgery", yearly_like(), true),
-            rule(
-                "post_abortion_followup",
-                TriggerEvent::InducedAbortion,
-                "post_surgery",
-                vec![due(1, 0, 14, 14), due(3, 0, 14, 14), due(6, 0, 14, 14)],
-                false,
-            ),
-            rule("supply_followup", TriggerEvent::SuppliesDispensed, "supply_followup", vec![due(1, 0, 14, 14)], true),
-        ]
-    }
 }
 
 /// A user-defined rate: either a population rate (`denominator` and `numerator` filters,
@@ -482,39 +436,24 @@ impl<'m> PreparedFilter<'m> {
     }
 }
 
-enum RuleRef<'m> {
-    Borrowed(&'m FollowUpRule),
-    Owned(Box<FollowUpRule>),
-}
-
 /// A follow-up rule with its visit kind looked up.
 pub(crate) struct PreparedRule<'m> {
-    rule: RuleRef<'m>,
+    rule: &'m FollowUpRule,
     visit: Option<u16>,
     /// Tag bits every person must carry; `None` when a required tag was never used.
     tags: Option<u64>,
 }
 
 impl<'m> PreparedRule<'m> {
-    fn with(st: &State, rule: RuleRef<'m>) -> PreparedRule<'m> {
-        let r: &FollowUpRule = match &rule {
-            RuleRef::Borrowed(r) => r,
-            RuleRef::Owned(r) => r,
-        };
+    fn with(st: &State, rule: &'m FollowUpRule) -> PreparedRule<'m> {
+        let r = rule;
         let visit = st.visit_kinds.find(&r.visit).map(|i| i as u16);
         let tags = tag_bits(st, &r.who.tags);
         PreparedRule { rule, visit, tags }
     }
 
-    pub(crate) fn owned(st: &State, rule: FollowUpRule) -> PreparedRule<'static> {
-        PreparedRule::with(st, RuleRef::Owned(Box::new(rule)))
-    }
-
     fn rule(&self) -> &FollowUpRule {
-        match &self.rule {
-            RuleRef::Borrowed(r) => r,
-            RuleRef::Owned(r) => r,
-        }
+        self.rule
     }
 
     /// The obligations of one person due in `P`.
@@ -631,7 +570,7 @@ impl<'m> Prepared<'m> {
             rate,
             den: rate.denominator.as_ref().map(|f| PreparedFilter::new(st, f)),
             num: rate.numerator.as_ref().map(|f| PreparedFilter::new(st, f)),
-            rule: rate.follow_up.as_ref().map(|r| PreparedRule::with(st, RuleRef::Borrowed(r))),
+            rule: rate.follow_up.as_ref().map(|r| PreparedRule::with(st, r)),
         }
     }
 

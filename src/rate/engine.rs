@@ -137,7 +137,6 @@ impl<'r> Ctx<'r> {
             method_since: f.method_since,
             case_file: f.case_file,
             tags: f.tags,
-            household: f.household,
             unit,
         })
     }
@@ -157,7 +156,6 @@ pub(crate) struct Lite {
     pub method_since: i32,
     pub case_file: CaseFileStatus,
     pub tags: u64,
-    pub household: u32,
     /// Unit index at the context's level, or `NONE`.
     pub unit: u32,
 }
