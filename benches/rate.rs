@@ -4,9 +4,10 @@
 //! counts against a plain reference computation made once with the public per-person API.
 
 use criterion::{BenchmarkId, Criterion};
+use famplan::io::{AreaRow, HouseholdRow, PersonRow, SnapshotBuilder, VisitRow};
 use famplan::{
-    CustomRate, Event, EventKind, GroupBy, HousingKind, MaritalStatus, Measure, Method, Params, Period, Place,
-    Procedure, RateCode, Registry, Residency, Sex,
+    CustomRate, GroupBy, HousingKind, MaritalStatus, Measure, Method, Params, Period, RateCode, Registry, Residency,
+    Sex,
 };
 use std::hint::black_box;
 
@@ -28,137 +29,66 @@ impl Rng {
     }
 }
 
-/// A city of `n` persons in 180 grids (10 communities × 9 zones × 2 grids), ~3 per household.
+/// A city of `n` persons in 180 grids (10 communities × 9 zones × 2 grids), ~3 per household,
+/// loaded like a snapshot directory (DOMAIN §15) through [`SnapshotBuilder`].
 pub fn registry(n: usize) -> Registry {
-    let mut reg = Registry::new();
-    let mut events = Vec::with_capacity(n * 3);
-    let mut id = 0u64;
-    let mut push = |events: &mut Vec<Event>, on: chrono::NaiveDate, kind: EventKind| {
-        id += 1;
-        events.push(Event::new(format!("e{id}"), on, "bench", kind));
-    };
-    let start = d("2000-01-01");
+    let mut b = SnapshotBuilder::new();
+    b.reserve(n);
+    let mut grids = Vec::new();
     for c in 0..10 {
-        let cid = format!("{c}");
-        push(
-            &mut events,
-            start,
-            EventKind::AreaDefined {
-                level: famplan::AreaLevel::Community,
-                area: cid.clone(),
-                parent: None,
-                name: None,
-            },
-        );
         for z in 0..9 {
-            let zid = format!("{}", c * 100 + z);
-            push(
-                &mut events,
-                start,
-                EventKind::AreaDefined {
-                    level: famplan::AreaLevel::Zone,
-                    area: zid.clone(),
-                    parent: Some(cid.clone()),
-                    name: None,
-                },
-            );
             for g in 0..2 {
-                let gid = format!("{}", (c * 100 + z) * 10 + g);
-                push(
-                    &mut events,
-                    start,
-                    EventKind::AreaDefined {
-                        level: famplan::AreaLevel::Grid,
-                        area: gid,
-                        parent: Some(zid.clone()),
-                        name: None,
-                    },
-                );
+                let (cid, zid, gid) =
+                    (format!("{c}"), format!("{}", c * 100 + z), format!("{}", (c * 100 + z) * 10 + g));
+                b.add_area(&AreaRow { grid_id: &gid, zone_id: &zid, community_id: &cid }).expect("an area");
+                grids.push(gid);
             }
         }
     }
-    let grids: Vec<String> = (0..10)
-        .flat_map(|c| (0..9).flat_map(move |z| (0..2).map(move |g| format!("{}", (c * 100 + z) * 10 + g))))
-        .collect();
     let households = n.div_ceil(3);
     let mut rng = Rng(0x9e37_79b9_7f4a_7c15);
+    let grid_of = |h: usize| grids[h * grids.len() / households].as_str();
     for h in 0..households {
-        let housing = if rng.below(10) == 0 { HousingKind::Rental } else { HousingKind::Owner };
-        let place = Place::grid(grids[h * grids.len() / households].as_str());
-        push(
-            &mut events,
-            start,
-            EventKind::HouseholdRegistered { household: famplan::HouseholdId::new(format!("h{h}")), housing, place },
-        );
+        let kind = if rng.below(10) == 0 { HousingKind::Rental } else { HousingKind::Owner };
+        b.add_household(&HouseholdRow { household_id: &format!("{h}"), grid_id: grid_of(h), kind })
+            .expect("a household");
     }
-    let reg_day = d("2020-01-01");
     let epoch = d("1950-01-01");
+    let mut visit = 0u64;
     for i in 0..n {
         let sex = if rng.below(2) == 0 { Sex::Female } else { Sex::Male };
-        let birth = epoch + chrono::Days::new(rng.below(25_000));
+        let birth = epoch + chrono::Days::new(rng.below(27_000));
         let marital = match rng.below(10) {
             0..=3 => MaritalStatus::Single,
             4..=8 => MaritalStatus::Married,
             _ => MaritalStatus::Divorced,
         };
         let residency = if rng.below(5) == 0 { Residency::Floating } else { Residency::Registered };
-        let person = famplan::PersonId::new(format!("p{i}"));
-        push(
-            &mut events,
-            reg_day,
-            EventKind::PersonRegistered {
-                person: person.clone(),
-                household: famplan::HouseholdId::new(format!("h{}", i / 3)),
-                name: String::new(),
-                sex,
-                birth_date: birth,
-                id_number: None,
-                phone: None,
-                relation: None,
-                marital,
-                marital_since: None,
-                residency,
-                tags: Vec::new(),
-            },
-        );
-        if sex == Sex::Female && rng.below(10) < 7 {
-            push(&mut events, d("2021-01-01"), EventKind::CaseFileOpened { person: person.clone() });
-        }
+        let (pid, hid) = (format!("{i}"), format!("{}", i / 3));
+        let mut row = PersonRow::new(&pid, &hid, grid_of(i / 3), sex, birth, marital, residency);
+        row.case_file = sex == Sex::Female && rng.below(10) < 7;
+        let mut visits = Vec::new();
         if sex == Sex::Female && rng.below(10) < 6 {
-            let since = d("2025-01-01") + chrono::Days::new(rng.below(540));
             let method = [Method::Iud, Method::Pill, Method::Condom, Method::None][rng.below(4) as usize];
-            let kind = if method == Method::Iud {
-                EventKind::ProcedurePerformed { person: person.clone(), procedure: Procedure::IudInsertion }
-            } else {
-                EventKind::MethodStarted { person: person.clone(), method, source: None, informed_choice: true }
-            };
-            push(&mut events, since, kind);
+            row.contraceptive_method = Some(method);
+            row.method_start = (rng.below(10) < 9).then(|| d("2025-01-01") + chrono::Days::new(rng.below(540)));
             if method == Method::Iud {
                 for _ in 0..rng.below(4) {
-                    let on = d("2025-02-01") + chrono::Days::new(rng.below(530));
-                    let visit = EventKind::VisitRecorded {
-                        person: person.clone(),
-                        visit: "post_surgery".into(),
-                        outcome: None,
-                        visitor: None,
-                    };
-                    push(&mut events, on, visit);
+                    visits.push((d("2025-02-01") + chrono::Days::new(rng.below(530)), "post_surgery"));
                 }
             }
         }
         if residency == Residency::Floating && rng.below(10) < 7 {
-            let on = d("2026-05-20") + chrono::Days::new(rng.below(45));
-            let visit = EventKind::VisitRecorded {
-                person,
-                visit: "floating_monthly_check".into(),
-                outcome: None,
-                visitor: None,
-            };
-            push(&mut events, on, visit);
+            visits.push((d("2026-05-20") + chrono::Days::new(rng.below(45)), "floating_monthly_check"));
+        }
+        b.add_person(&row).expect("a person");
+        for (date, kind) in visits {
+            visit += 1;
+            b.add_visit(&VisitRow { visit_id: &format!("{visit}"), person_id: &pid, date, kind }).expect("a visit");
         }
     }
-    let report = reg.merge(events);
-    assert!(report.conflicts.is_empty(), "{:?}", report.conflicts.first());
+    let (reg, summary) = b.finish();
+    assert!(summary.rejects.is_empty(), "{:?}", summary.rejects.first());
     reg
 }
 
