@@ -6,20 +6,21 @@
 
 use criterion::{Criterion, criterion_group, criterion_main};
 
+mod rate;
 mod registry;
 mod visit;
 
 /// The number of persons to generate: small when criterion only checks that benches run.
 pub fn persons() -> u64 {
-    if std::env::args().any(|a| a == "--test") {
-        return 10_000;
-    }
-    std::env::var("FAMPLAN_BENCH_PERSONS").ok().and_then(|v| v.parse().ok()).unwrap_or(1_000_000)
+    let var = std::env::var("FAMPLAN_BENCH_PERSONS").ok().and_then(|v| v.parse().ok());
+    let once = std::env::args().any(|a| a == "--test");
+    var.unwrap_or(if once { 20_000 } else { 1_000_000 })
 }
 
 fn benches(c: &mut Criterion) {
     registry::define(c);
     visit::define(c);
+    rate::define(c);
 }
 
 criterion_group! {

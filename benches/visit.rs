@@ -167,9 +167,7 @@ pub fn community(n: u32) -> Registry {
 /// Registers the visit benchmarks.
 pub fn define(c: &mut Criterion) {
     // `cargo bench -- --test` (CI) runs each benchmark once: a small community is enough there.
-    let once = std::env::args().any(|a| a == "--test");
-    let default = if once { 20_000 } else { 1_000_000 };
-    let n: u32 = std::env::var("FAMPLAN_BENCH_PERSONS").ok().and_then(|v| v.parse().ok()).unwrap_or(default);
+    let n = crate::persons() as u32;
     let label = if n % 1_000_000 == 0 { format!("{}m_persons", n / 1_000_000) } else { format!("{n}_persons") };
     let mut reg = community(n);
     let rules = RuleSet::default_rules();

@@ -53,6 +53,7 @@ mod event;
 mod household;
 mod id;
 mod person;
+mod rate;
 mod registry;
 mod resident_id;
 mod visit;
@@ -81,6 +82,11 @@ pub use event::{
 pub use household::{Household, HousingKind, Place};
 pub use id::{BuildingId, CommunityId, EventId, GridId, GroupId, HouseholdId, PersonId, StaffId, ZoneId};
 pub use person::{MaritalStatus, Person, PersonState, Relation, Residency, Sex, Tag, Tags};
+pub use rate::{
+    Allocation, Assessment, Comparison, Counts, CustomRate, Due, Entry, FollowUpRule, FollowUpTrigger, GroupBy,
+    Measure, Params, Partial, PersonFilter, Rate, RateCode, RateInfo, Reason, Row, Scale, Table, Target, TriggerEvent,
+    VerificationOutcome, VerifiedPerson, assess, catalogue,
+};
 pub use registry::{Conflict, GridPopulation, MergeReport, PersonRef, Registry, Rejection, Visit};
 pub use resident_id::{Phone, PhoneError, ResidentId, ResidentIdError};
 pub use visit::{

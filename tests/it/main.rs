@@ -12,6 +12,8 @@ mod snapshot;
 mod events_io;
 // Properties: arrival order, merge, round trips.
 mod props;
+// Rates: every catalogue rate worked out by hand (testdata/rates), targets, properties.
+mod rate;
 mod util;
 // Visit schedules: every default rule worked out by hand, work lists, incremental updates, properties.
 mod visit;

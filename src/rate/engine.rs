@@ -1,0 +1,458 @@
+//! The per-person loop: one pass over the dense person records, every requested measure
+//! evaluated on states computed once per person and date, counted into one vector of
+//! [`Counts`] per measure indexed by the internal unit index (no allocation per person).
+
+use super::{Counts, Entry, GroupBy, Measure, Params, Partial, Reason, Table, catalogue, custom, roll_up};
+use crate::registry::state::{Fold, NONE, State, UNDATED, Who, date, day};
+use crate::{AreaLevel, CaseFileStatus, MaritalStatus, Method, PersonId, PersonRef, Registry, Residency, Sex};
+use chrono::NaiveDate;
+
+/// What the evaluators report each subject to.
+pub(crate) trait Sink {
+    /// Adds `c` to `unit`; `entry` describes the subject (only called when explaining).
+    fn add(&mut self, unit: u32, c: Counts, entry: impl FnOnce() -> (Option<PersonId>, String, Option<Reason>));
+}
+
+/// Counting: one cell per unit index (the last one is "no unit").
+pub(crate) struct Tally(pub Vec<Counts>);
+
+impl Sink for Tally {
+    #[inline]
+    fn add(&mut self, unit: u32, c: Counts, _: impl FnOnce() -> (Option<PersonId>, String, Option<Reason>)) {
+        self.0[unit as usize].add(&c);
+    }
+}
+
+/// Explaining: the subjects of the units that roll up to the wanted key.
+pub(crate) struct Explain<'a> {
+    pub wanted: Vec<bool>,
+    pub names: &'a [String],
+    pub out: Vec<Entry>,
+}
+
+impl Sink for Explain<'_> {
+    fn add(&mut self, unit: u32, c: Counts, entry: impl FnOnce() -> (Option<PersonId>, String, Option<Reason>)) {
+        if !self.wanted[unit as usize] || (c.denominator == 0 && c.numerator == 0) {
+            return;
+        }
+        let (person, subject, reason) = entry();
+        let counted = c.numerator > 0;
+        self.out.push(Entry {
+            unit: self.names[unit as usize].clone(),
+            person,
+            subject,
+            counted,
+            reason: if counted { None } else { reason },
+        });
+    }
+}
+
+/// The fixed context of one computation.
+pub(crate) struct Ctx<'r> {
+    pub st: &'r State,
+    pub p: Params,
+    pub level: AreaLevel,
+    /// Index of the "no unit" cell (= the number of units).
+    pub none: u32,
+    /// `P` and `A` as day numbers.
+    pub p0: i32,
+    pub p1: i32,
+    pub a: i32,
+}
+
+impl<'r> Ctx<'r> {
+    pub(crate) fn new(st: &'r State, p: Params, level: AreaLevel) -> Ctx<'r> {
+        let none = st.areas.all(level).len() as u32;
+        Ctx { st, p, level, none, p0: day(p.period.start), p1: day(p.period.end), a: day(p.as_of) }
+    }
+
+    /// True for a day number inside `P` and seen on `A`.
+    #[inline]
+    pub(crate) fn in_period(&self, d: i32) -> bool {
+        d >= self.p0 && d <= self.p1 && d <= self.a
+    }
+
+    /// The unit index of a state.
+    #[inline]
+    pub(crate) fn unit(&self, s: &Lite) -> u32 {
+        if s.unit == NONE { self.none } else { s.unit }
+    }
+
+    /// The unit index of a household on a date.
+    pub(crate) fn household_unit(&self, h: u32, on: NaiveDate) -> u32 {
+        if h == NONE || h as usize >= self.st.households.len() {
+            return self.none;
+        }
+        let place = self.st.households[h as usize].place_on(day(on));
+        let ix = match self.level {
+            AreaLevel::Grid => place.grid,
+            AreaLevel::Group => place.group,
+            _ => NONE,
+        };
+        if ix == NONE { self.none } else { ix }
+    }
+
+    /// The unit index of a grid index (subjects that know only their grid).
+    pub(crate) fn grid_unit(&self, g: u32) -> u32 {
+        if self.level == AreaLevel::Grid && g != NONE { g } else { self.none }
+    }
+
+    /// A person's state on `on` as known on `A`: the facts dated `≤ min(on, A)`, the age on `on`.
+    #[inline]
+    pub(crate) fn known(&self, p: PersonRef<'r>, on: NaiveDate) -> Option<Lite> {
+        let st = self.st;
+        let rec = &st.persons[p.ix as usize];
+        let k = if on <= self.p.as_of { on } else { self.p.as_of };
+        if k < rec.registered {
+            return None;
+        }
+        let kd = day(k);
+        let mut f = Fold::start(rec);
+        if rec.facts_len > 0 {
+            let who = Who { id: "", sex: rec.sex, birth: rec.birth, state: st };
+            for fact in st.facts_of(p.ix) {
+                if fact.date > kd {
+                    break;
+                }
+                let _ = f.step(fact, &who, false);
+            }
+        }
+        let unit = if f.household == NONE {
+            NONE
+        } else {
+            let place = st.households[f.household as usize].place_on(kd);
+            match self.level {
+                AreaLevel::Grid => place.grid,
+                AreaLevel::Group => place.group,
+                _ => NONE,
+            }
+        };
+        Some(Lite {
+            sex: rec.sex,
+            age: crate::age_on(rec.birth, on),
+            residency: f.residency,
+            marital: f.marital,
+            method: f.method,
+            method_recorded: f.method_present,
+            method_since: f.method_since,
+            case_file: f.case_file,
+            tags: f.tags,
+            unit,
+        })
+    }
+}
+
+/// What the rates need of a person's state on a date, computed straight from the dense
+/// record and its facts (no strings, no date conversions).
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct Lite {
+    pub sex: Sex,
+    pub age: u32,
+    pub residency: Residency,
+    pub marital: MaritalStatus,
+    pub method: Method,
+    pub method_recorded: bool,
+    /// Day number, or `UNDATED`.
+    pub method_since: i32,
+    pub case_file: CaseFileStatus,
+    pub tags: u64,
+    /// Unit index at the context's level, or `NONE`.
+    pub unit: u32,
+}
+
+impl Lite {
+    #[inline]
+    pub(crate) fn is_wra(&self) -> bool {
+        self.sex == Sex::Female && (15..=49).contains(&self.age)
+    }
+
+    #[inline]
+    pub(crate) fn is_resident_wra(&self) -> bool {
+        self.is_wra() && self.residency.is_resident()
+    }
+
+    #[inline]
+    pub(crate) fn is_married_wra(&self) -> bool {
+        self.is_wra() && self.marital == MaritalStatus::Married
+    }
+
+    #[inline]
+    pub(crate) fn uses_method(&self) -> bool {
+        self.method_recorded && self.method != Method::None
+    }
+
+    pub(crate) fn method_since(&self) -> Option<NaiveDate> {
+        if self.method_since == UNDATED { None } else { date(self.method_since) }
+    }
+}
+
+/// A person's states on a few dates, each computed at most once.
+pub(crate) struct Cache<'r> {
+    pub p: PersonRef<'r>,
+    slots: [(NaiveDate, NaiveDate, Option<Lite>); 3],
+    used: usize,
+}
+
+impl<'r> Cache<'r> {
+    #[inline]
+    pub(crate) fn new(p: PersonRef<'r>) -> Cache<'r> {
+        Cache { p, slots: [(NaiveDate::MIN, NaiveDate::MIN, None); 3], used: 0 }
+    }
+
+    /// The state on `on` as known on `A`.
+    #[inline]
+    pub(crate) fn at(&mut self, ctx: &Ctx<'r>, on: NaiveDate) -> Option<Lite> {
+        let a = ctx.p.as_of;
+        for (d, da, s) in &self.slots[..self.used] {
+            if *d == on && *da == a {
+                return *s;
+            }
+        }
+        let s = ctx.known(self.p, on);
+        let i = if self.used < self.slots.len() {
+            self.used += 1;
+            self.used - 1
+        } else {
+            0
+        };
+        self.slots[i] = (on, a, s);
+        s
+    }
+}
+
+/// A measure ready to run: ids of visit kinds, outcomes and tags looked up once.
+pub(crate) enum Prepared<'m> {
+    Catalogue(catalogue::Prepared<'m>),
+    Custom(custom::Prepared<'m>),
+}
+
+impl<'m> Prepared<'m> {
+    pub(crate) fn new(st: &State, m: &'m Measure) -> Prepared<'m> {
+        match m {
+            Measure::Catalogue(c) => Prepared::Catalogue(catalogue::Prepared::new(st, *c)),
+            Measure::Custom(c) => Prepared::Custom(custom::Prepared::new(st, c)),
+        }
+    }
+
+    fn per_person(&self) -> bool {
+        match self {
+            Prepared::Catalogue(c) => c.per_person(),
+            Prepared::Custom(_) => true,
+        }
+    }
+
+    #[inline]
+    fn person<'r, S: Sink>(&self, ctx: &Ctx<'r>, cache: &mut Cache<'r>, sink: &mut S) {
+        match self {
+            Prepared::Catalogue(c) => c.person(ctx, cache, sink),
+            Prepared::Custom(c) => c.person(ctx, cache, sink),
+        }
+    }
+
+    fn other<S: Sink>(&self, reg: &Registry, ctx: &Ctx<'_>, sink: &mut S) {
+        if let Prepared::Catalogue(c) = self {
+            c.other(reg, ctx, sink)
+        }
+    }
+}
+
+pub(crate) fn run_persons<'r, S: Sink>(
+    ctxs: &[Ctx<'r>],
+    reg: &'r Registry,
+    range: std::ops::Range<usize>,
+    ms: &[Prepared<'_>],
+    sinks: &mut [S],
+) {
+    let st = reg.st();
+    const BLOCK: usize = 64;
+    let mut at = range.start;
+    while at < range.end {
+        let block = at..(at + BLOCK).min(range.end);
+        // Touch each person's first fact and first visit of the block with independent loads,
+        // so their cache misses overlap instead of stalling one person at a time.
+        let mut touch = 0i64;
+        for rec in &st.persons[block.clone()] {
+            if rec.facts_len > 0 {
+                touch += i64::from(st.facts[rec.facts_start as usize].date);
+            }
+            if rec.first_visit != NONE {
+                touch += i64::from(st.visits[rec.first_visit as usize].kind);
+            }
+        }
+        std::hint::black_box(touch);
+        for ix in block {
+            let mut cache = Cache::new(PersonRef { st, ix: ix as u32 });
+            for ((m, ctx), sink) in ms.iter().zip(ctxs).zip(sinks.iter_mut()) {
+                m.person(ctx, &mut cache, sink);
+            }
+        }
+        at += BLOCK;
+    }
+}
+
+fn unit_names(st: &State, level: AreaLevel) -> Vec<String> {
+    let mut names: Vec<String> = st.areas.all(level).iter().map(|a| a.id.clone()).collect();
+    names.push(String::new());
+    names
+}
+
+impl Registry {
+    /// Computes several measures in one pass over the persons, counts kept per unit of
+    /// `by`'s [unit level](GroupBy::unit_level). Large registries are split across the
+    /// available cores and the shards merged.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use famplan::{GroupBy, Params, RateCode, Registry};
+    /// let reg = Registry::example();
+    /// let ms = [RateCode::CaseFileRate.into(), RateCode::Cpr.into()];
+    /// let parts = reg.partials(&ms, &Params::new("2026-06-30".parse()?), GroupBy::Grid);
+    /// assert_eq!(parts[0].total().denominator, 2);
+    /// assert_eq!(parts[1].total().numerator, 1);
+    /// # Ok::<(), chrono::ParseError>(())
+    /// ```
+    pub fn partials(&self, measures: &[Measure], params: &Params, by: GroupBy) -> Vec<Partial> {
+        let jobs: Vec<(&Measure, Params)> = measures.iter().map(|m| (m, *params)).collect();
+        self.partials_each(&jobs, by)
+    }
+
+    /// Like [`partials`](Registry::partials), each measure with its own parameters (say the
+    /// floating check over June and the IUD follow-up over Q2), still in one pass: a
+    /// person's state on a date is computed once for all measures that need it.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use famplan::{GroupBy, Params, Period, RateCode, Registry};
+    /// let reg = Registry::example();
+    /// let d = "2026-06-30".parse()?;
+    /// let cf = RateCode::CaseFileRate.into();
+    /// let fc = RateCode::FloatingCheckRate.into();
+    /// let parts = reg.partials_each(&[(&cf, Params::new(d)), (&fc, Params::new(d).period(Period::quarter(2026, 2).unwrap()))], GroupBy::Grid);
+    /// assert_eq!(parts[1].total().denominator, 1);
+    /// # Ok::<(), chrono::ParseError>(())
+    /// ```
+    pub fn partials_each(&self, jobs: &[(&Measure, Params)], by: GroupBy) -> Vec<Partial> {
+        let st = self.st();
+        let level = by.unit_level();
+        let ctxs: Vec<Ctx<'_>> = jobs.iter().map(|(_, p)| Ctx::new(st, *p, level)).collect();
+        let prepared: Vec<Prepared<'_>> = jobs.iter().map(|(m, _)| Prepared::new(st, m)).collect();
+        let cells = st.areas.all(level).len() + 1;
+        let fresh = || -> Vec<Tally> { (0..prepared.len()).map(|_| Tally(vec![Counts::default(); cells])).collect() };
+        let n = self.len();
+        let threads =
+            if n >= 200_000 { std::thread::available_parallelism().map(|t| t.get()).unwrap_or(1).min(8) } else { 1 };
+        let mut tallies = fresh();
+        if prepared.iter().any(Prepared::per_person) {
+            if threads <= 1 {
+                run_persons(&ctxs, self, 0..n, &prepared, &mut tallies);
+            } else {
+                let chunk = n.div_ceil(threads);
+                let shards: Vec<Vec<Tally>> = std::thread::scope(|s| {
+                    let handles: Vec<_> = (0..threads)
+                        .map(|t| {
+                            let (ctxs, prepared, fresh) = (&ctxs, &prepared, &fresh);
+                            s.spawn(move || {
+                                let mut local = fresh();
+                                let range = (t * chunk).min(n)..((t + 1) * chunk).min(n);
+                                run_persons(ctxs, self, range, prepared, &mut local);
+                                local
+                            })
+                        })
+                        .collect();
+                    handles.into_iter().map(|h| h.join().expect("a rate shard panicked")).collect()
+                });
+                for shard in shards {
+                    for (t, s) in tallies.iter_mut().zip(shard) {
+                        for (a, b) in t.0.iter_mut().zip(&s.0) {
+                            a.add(b);
+                        }
+                    }
+                }
+            }
+        }
+        for ((m, ctx), t) in prepared.iter().zip(&ctxs).zip(tallies.iter_mut()) {
+            m.other(self, ctx, t);
+        }
+        let names = unit_names(st, level);
+        jobs.iter()
+            .zip(tallies)
+            .map(|((m, _), t)| {
+                let mut p = Partial::empty((*m).clone(), level);
+                for (i, c) in t.0.into_iter().enumerate() {
+                    if c != Counts::default() {
+                        p.cells.insert(names[i].clone(), c);
+                    }
+                }
+                p
+            })
+            .collect()
+    }
+
+    /// Computes one measure, counts kept per unit of `by`'s unit level.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use famplan::{GroupBy, Params, RateCode, Registry};
+    /// let reg = Registry::example();
+    /// let p = reg.partial(&RateCode::FloatingCheckRate.into(), &Params::new("2026-06-30".parse()?), GroupBy::Grid);
+    /// assert_eq!((p.total().numerator, p.total().denominator), (0, 1));
+    /// # Ok::<(), chrono::ParseError>(())
+    /// ```
+    pub fn partial(&self, measure: &Measure, params: &Params, by: GroupBy) -> Partial {
+        self.partials(std::slice::from_ref(measure), params, by).pop().expect("one measure in, one partial out")
+    }
+
+    /// Computes one measure grouped by `by`, with the total.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use famplan::{GroupBy, Params, RateCode, Registry};
+    /// let reg = Registry::example();
+    /// let t = reg.rate(&RateCode::Cpr.into(), &Params::new("2026-06-30".parse()?), GroupBy::Zone);
+    /// assert_eq!(t.row("z1").unwrap().rate.to_string(), "100.00%");
+    /// assert_eq!(t.row("z2").unwrap().rate.to_string(), "-");
+    /// # Ok::<(), chrono::ParseError>(())
+    /// ```
+    pub fn rate(&self, measure: &Measure, params: &Params, by: GroupBy) -> Table {
+        self.partial(measure, params, by).group(self.areas(), by)
+    }
+
+    /// The subjects behind one cell (`key` of `by`; `""` for subjects outside every unit):
+    /// each one in the denominator, counted or not, with the reason when it is not.
+    /// Persons are listed in registry order.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use famplan::{GroupBy, Params, RateCode, Registry};
+    /// let reg = Registry::example();
+    /// let todo: Vec<_> = reg
+    ///     .drill_down(&RateCode::FloatingCheckRate.into(), &Params::new("2026-06-30".parse()?), GroupBy::Keeper, "k2")
+    ///     .into_iter()
+    ///     .filter(|e| !e.counted)
+    ///     .collect();
+    /// assert_eq!(todo[0].subject, "p3");
+    /// assert_eq!(todo[0].reason.as_ref().unwrap().missing, "floating_monthly_check");
+    /// # Ok::<(), chrono::ParseError>(())
+    /// ```
+    pub fn drill_down(&self, measure: &Measure, params: &Params, by: GroupBy, key: &str) -> Vec<Entry> {
+        let st = self.st();
+        let level = by.unit_level();
+        let ctx = Ctx::new(st, *params, level);
+        let names = unit_names(st, level);
+        let wanted = names.iter().map(|u| roll_up(&st.areas, level, u, by) == key).collect();
+        let prepared = Prepared::new(st, measure);
+        let mut sink = Explain { wanted, names: &names, out: Vec::new() };
+        if prepared.per_person() {
+            let mut one = [sink];
+            run_persons(std::slice::from_ref(&ctx), self, 0..self.len(), std::slice::from_ref(&prepared), &mut one);
+            [sink] = one;
+        }
+        prepared.other(self, &ctx, &mut sink);
+        sink.out
+    }
+}
