@@ -18,9 +18,23 @@ pub struct Args {
     keep_going: bool,
 }
 
-/// Imports and prints what was taken in; a bad input changes nothing.
+/// Imports and prints what was taken in; a bad input changes nothing (a store created for
+/// the import is removed again).
 pub fn run(db: &Path, args: Args) -> Result<ExitCode, Failure> {
-    let mut store = Store::open(db).map_err(store_error(db))?;
+    let created = !db.exists();
+    let store = Store::open(db).map_err(store_error(db))?;
+    let result = import(store, db, args);
+    if created && result.is_err() {
+        for suffix in ["", "-wal", "-shm"] {
+            let mut path = db.as_os_str().to_owned();
+            path.push(suffix);
+            let _ = std::fs::remove_file(path);
+        }
+    }
+    result
+}
+
+fn import(mut store: Store, db: &Path, args: Args) -> Result<ExitCode, Failure> {
     if args.path.is_dir() {
         let mode = if args.keep_going { ImportMode::KeepGoing } else { ImportMode::AllOrNothing };
         let bar = Bar::new();
