@@ -21,7 +21,7 @@ fn define(c: &mut Criterion) {
     let mut g = c.benchmark_group("store");
     g.sample_size(10);
 
-    g.bench_function(format!("store/import_snapshot/{n}_persons"), |b| {
+    g.bench_function(format!("import_snapshot/{n}_persons"), |b| {
         let mut i = 0;
         b.iter_batched(
             || {
@@ -41,7 +41,7 @@ fn define(c: &mut Criterion) {
 
     let db = tmp.path().join("loaded.db");
     Store::open(&db).unwrap().import_snapshot_dir(&dir, ImportMode::AllOrNothing).unwrap();
-    g.bench_function(format!("store/reopen_and_load/{n}_persons"), |b| {
+    g.bench_function(format!("reopen_and_load/{n}_persons"), |b| {
         b.iter(|| {
             let mut store = Store::open(&db).unwrap();
             assert_eq!(store.registry().unwrap().len(), n);

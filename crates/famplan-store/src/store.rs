@@ -213,6 +213,10 @@ impl Store {
         let _: String = conn.pragma_update_and_check(None, "journal_mode", "WAL", |r| r.get(0))?;
         // Every commit is on disk before it returns; a large import commits once.
         conn.pragma_update(None, "synchronous", "FULL")?;
+        // Reading a large store through the memory map copies no pages; 64 MiB of page cache
+        // keeps a large import's indexes in memory.
+        conn.pragma_update(None, "mmap_size", 1i64 << 30)?;
+        conn.pragma_update(None, "cache_size", -65_536)?;
         Ok(Store { conn, path, cache: None })
     }
 
