@@ -83,3 +83,14 @@ fn a_damaged_store_is_reported_as_damaged() {
     assert!(matches!(err, StoreError::Corrupt { .. } | StoreError::NotAStore { .. }), "{err}");
     insta::assert_snapshot!(message(err, f.dir.path()), @"store is damaged: database disk image is malformed");
 }
+
+#[test]
+fn a_store_at_an_older_version_is_migrated_forward() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("old.db");
+    // A famplan store stamped before any schema step ran: version 0.
+    rusqlite::Connection::open(&path).unwrap().execute_batch("PRAGMA application_id = 1181569132;").unwrap();
+    let mut store = Store::open(&path).unwrap();
+    import_good(&mut store);
+    assert_eq!(store.status_on("2026-01-01".parse().unwrap()).unwrap().schema_version, 1);
+}
