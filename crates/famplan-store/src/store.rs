@@ -70,7 +70,8 @@ impl std::str::FromStr for Watermark {
 }
 
 /// How far a long operation has got: `done` of `total` in `stage` (`read`: bytes of the
-/// snapshot files parsed and checked; `write`: rows written).
+/// snapshot files parsed and checked; `write`: rows written; `commit`: 0 of 1 before the
+/// transaction commits, 1 of 1 after).
 ///
 /// # Example
 ///
@@ -80,7 +81,7 @@ impl std::str::FromStr for Watermark {
 /// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Progress {
-    /// `read` or `write`.
+    /// `read`, `write` or `commit`.
     pub stage: &'static str,
     /// Units done.
     pub done: u64,

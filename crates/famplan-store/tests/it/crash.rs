@@ -96,8 +96,8 @@ fn killed_imports_leave_all_or_nothing() {
     // (stage, done, what the store must hold after the kill)
     let stops: [(&str, u64, Option<usize>); 6] = [
         ("read", 1, Some(0)),        // while parsing and checking the files
-        ("write", 10_000, Some(0)),  // in the transaction, among the area and household rows
-        ("write", 30_000, Some(0)),  // among the person rows
+        ("write", 10_000, Some(0)),  // in the transaction, among the person rows
+        ("write", 30_000, Some(0)),  // among the visit rows
         ("commit", 0, Some(0)),      // every row written, not yet committed
         ("never", 0, Some(PERSONS)), // after the commit
         ("never", 0, None),          // at the first row written, without waiting: a race
