@@ -232,3 +232,36 @@ fn what_is_not_a_store_is_refused() {
     For more information, try '--help'.
     ");
 }
+
+#[test]
+fn keep_going_imports_the_good_rows_and_lists_the_refused_ones() {
+    let d = Dir::new();
+    d.testdata("good", "snap");
+    d.testdata("bad/unknown_household", "snap");
+    insta::assert_snapshot!(d.run(&["import", "snap", "--keep-going"]).all(), @r"
+    exit 0
+    --- stdout
+    imported 2 grid(s), 2 household(s), 1 person(s), 1 visit(s), 0 event(s); 3 undated fact(s); 2 row(s) refused
+    --- stderr
+    refused: snap/persons.csv:3: household_id: unknown household `h9`
+    refused: snap/visits.csv:3: person_id: unknown person `p3`
+    ");
+    std::fs::write(d.path("phone.jsonl"), EVENTS).unwrap();
+    insta::assert_snapshot!(d.run(&["import", "phone.jsonl"]).all(), @r"
+    exit 0
+    --- stdout
+    merged phone.jsonl: 0 applied, 0 duplicate(s), 2 conflict(s) kept in the log
+    --- stderr
+    conflict: event e1: unknown person `p3`
+    conflict: event e2: unknown person `p3`
+    ");
+    insta::assert_snapshot!(d.run(&["events", "--format", "csv"]).all(), @r#"
+    exit 0
+    --- stdout
+    id,date,recorded_at,recorded_by,kind,data
+    e1,2026-02-14,2026-02-15T09:00:00,k1,married,"{""person"":""p3""}"
+    e2,2026-03-10,2026-03-10T16:30:00,k1,visit_recorded,"{""person"":""p3"",""visit"":""marriage_home""}"
+    --- stderr
+    watermark: 2
+    "#);
+}
