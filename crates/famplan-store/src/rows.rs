@@ -75,7 +75,7 @@ fn csv_error(table: &str, e: csv::Error) -> StoreError {
     })
 }
 
-/// True when the store holds snapshot rows; returns how many person rows.
+/// How many person rows the store holds, when it holds any snapshot rows at all.
 pub(crate) fn person_rows(conn: &Connection) -> Result<Option<u64>, StoreError> {
     let persons: u64 = conn.query_row("SELECT count(*) FROM persons", [], |r| r.get(0))?;
     let any: bool = conn.query_row(
@@ -101,6 +101,7 @@ fn located(table: &str, rowid: i64, e: famplan::Error) -> famplan::Error {
 struct Fields<'r, 's> {
     row: &'r Row<'s>,
     table: &'static str,
+    columns: &'static [&'static str],
 }
 
 impl<'r> Fields<'r, '_> {
@@ -108,8 +109,8 @@ impl<'r> Fields<'r, '_> {
         Ok(self.row.get_ref(i + 1)?.as_str_or_null()?.filter(|s| !s.is_empty()))
     }
 
-    fn text(&self, i: usize, columns: &[&str]) -> Result<&'r str, StoreError> {
-        self.opt(i)?.ok_or_else(|| self.invalid(columns[i], "is empty".into()))
+    fn text(&self, i: usize) -> Result<&'r str, StoreError> {
+        self.opt(i)?.ok_or_else(|| self.invalid(self.columns[i], "is empty".into()))
     }
 
     fn invalid(&self, field: &str, reason: String) -> StoreError {
@@ -125,16 +126,18 @@ impl<'r> Fields<'r, '_> {
     where
         T::Err: std::fmt::Display,
     {
-        self.opt(i)?.map(|s| s.parse().map_err(|e: T::Err| self.invalid(PERSONS[i], e.to_string()))).transpose()
+        self.opt(i)?.map(|s| s.parse().map_err(|e: T::Err| self.invalid(self.columns[i], e.to_string()))).transpose()
     }
 
     fn need<T>(&self, v: Option<T>, i: usize) -> Result<T, StoreError> {
-        v.ok_or_else(|| self.invalid(PERSONS[i], "is empty".into()))
+        v.ok_or_else(|| self.invalid(self.columns[i], "is empty".into()))
     }
 
-    fn date(&self, i: usize, columns: &[&str]) -> Result<Option<chrono::NaiveDate>, StoreError> {
+    fn date(&self, i: usize) -> Result<Option<chrono::NaiveDate>, StoreError> {
         self.opt(i)?
-            .map(|s| famplan::parse_date(s).ok_or_else(|| self.invalid(columns[i], format!("`{s}` is not a date"))))
+            .map(|s| {
+                famplan::parse_date(s).ok_or_else(|| self.invalid(self.columns[i], format!("`{s}` is not a date")))
+            })
             .transpose()
     }
 }
@@ -142,14 +145,14 @@ impl<'r> Fields<'r, '_> {
 fn each(
     conn: &Connection,
     table: &'static str,
-    columns: &[&str],
+    columns: &'static [&'static str],
     mut f: impl FnMut(&Fields<'_, '_>) -> Result<(), StoreError>,
 ) -> Result<(), StoreError> {
     let sql = format!("SELECT rowid, {} FROM {table} ORDER BY rowid", columns.join(", "));
     let mut stmt = conn.prepare(&sql)?;
     let mut rows = stmt.query([])?;
     while let Some(row) = rows.next()? {
-        let fields = Fields { row, table };
+        let fields = Fields { row, table, columns };
         f(&fields).map_err(|e| match e {
             StoreError::Famplan(e) => StoreError::Famplan(located(table, row.get(0).unwrap_or(0), e)),
             other => other,
@@ -163,42 +166,38 @@ pub(crate) fn load(conn: &Connection, b: &mut SnapshotBuilder) -> Result<(), Sto
     let persons: usize = conn.query_row("SELECT count(*) FROM persons", [], |r| r.get(0))?;
     b.reserve(persons);
     each(conn, "areas", &AREAS, |r| {
-        let c = &AREAS;
-        Ok(b.add_area(&AreaRow { grid_id: r.text(0, c)?, zone_id: r.text(1, c)?, community_id: r.text(2, c)? })?)
+        Ok(b.add_area(&AreaRow { grid_id: r.text(0)?, zone_id: r.text(1)?, community_id: r.text(2)? })?)
     })?;
     each(conn, "households", &HOUSEHOLDS, |r| {
-        let c = &HOUSEHOLDS;
-        let kind = r.text(2, c)?.parse().map_err(|e: String| r.invalid("kind", e))?;
-        Ok(b.add_household(&HouseholdRow { household_id: r.text(0, c)?, grid_id: r.text(1, c)?, kind })?)
+        let kind = r.text(2)?.parse().map_err(|e: String| r.invalid("kind", e))?;
+        Ok(b.add_household(&HouseholdRow { household_id: r.text(0)?, grid_id: r.text(1)?, kind })?)
     })?;
     each(conn, "persons", &PERSONS, |r| {
-        let c = &PERSONS;
         let row = PersonRow {
-            person_id: r.text(0, c)?,
-            household_id: r.text(1, c)?,
-            grid_id: r.text(2, c)?,
+            person_id: r.text(0)?,
+            household_id: r.text(1)?,
+            grid_id: r.text(2)?,
             sex: r.need(r.parse(3)?, 3)?,
-            birth_date: r.need(r.date(4, c)?, 4)?,
+            birth_date: r.need(r.date(4)?, 4)?,
             marital_status: r.need(r.parse(5)?, 5)?,
             residency: r.need(r.parse(6)?, 6)?,
             case_file: r.row.get::<_, i64>(8)? != 0,
             contraceptive_method: r.parse(8)?,
-            method_start: r.date(9, c)?,
-            last_birth_date: r.date(10, c)?,
+            method_start: r.date(9)?,
+            last_birth_date: r.date(10)?,
             name: r.opt(11)?,
             id_number: r.parse(12)?,
             phone: r.parse(13)?,
-            marital_since: r.date(14, c)?,
-            residency_since: r.date(15, c)?,
-            case_file_opened: r.date(16, c)?,
+            marital_since: r.date(14)?,
+            residency_since: r.date(15)?,
+            case_file_opened: r.date(16)?,
             tags: r.opt(17)?.map(|t| t.split(';').collect()).unwrap_or_default(),
         };
         Ok(b.add_person(&row)?)
     })?;
     each(conn, "visits", &VISITS, |r| {
-        let c = &VISITS;
-        let date = r.date(2, c)?.ok_or_else(|| r.invalid("date", "is empty".into()))?;
-        Ok(b.add_visit(&VisitRow { visit_id: r.text(0, c)?, person_id: r.text(1, c)?, date, kind: r.text(3, c)? })?)
+        let date = r.date(2)?.ok_or_else(|| r.invalid("date", "is empty".into()))?;
+        Ok(b.add_visit(&VisitRow { visit_id: r.text(0)?, person_id: r.text(1)?, date, kind: r.text(3)? })?)
     })?;
     Ok(())
 }

@@ -94,3 +94,17 @@ fn a_store_at_an_older_version_is_migrated_forward() {
     import_good(&mut store);
     assert_eq!(store.status_on("2026-01-01".parse().unwrap()).unwrap().schema_version, 1);
 }
+
+#[test]
+fn a_row_edited_by_hand_is_reported_at_its_table_and_rowid() {
+    let mut f = Fixture::new();
+    import_good(&mut f.store);
+    let db = f.db();
+    drop(f.store);
+    rusqlite::Connection::open(&db)
+        .unwrap()
+        .execute_batch("UPDATE persons SET sex = 'X' WHERE person_id = 'p2';")
+        .unwrap();
+    let err = Store::open(&db).unwrap().load().unwrap_err();
+    insta::assert_snapshot!(err, @"store table persons:2: sex: `X` is not one of F, M");
+}
