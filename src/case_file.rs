@@ -343,6 +343,8 @@ pub struct CaseFile {
     pub supplies: Vec<Dated<SupplyRecord>>,
     /// Certificates applied for, issued or voided.
     pub certificates: Vec<Dated<(CertificateKind, CertificateAction)>>,
+    /// Screenings done, and whether findings were referred onwards.
+    pub screenings: Vec<Dated<(crate::ScreeningKind, bool)>>,
     /// The last date a verification observed her (DOMAIN §8).
     pub last_verified: Option<NaiveDate>,
 }

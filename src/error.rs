@@ -198,4 +198,13 @@ impl fmt::Display for Prefix {
 }
 
 /// The result type of the core crate.
+///
+/// # Example
+///
+/// ```
+/// fn check(s: &str) -> famplan::Result<chrono::NaiveDate> {
+///     famplan::parse_date(s).ok_or_else(|| famplan::Error::NotFound { kind: "date", id: s.into() })
+/// }
+/// assert!(check("2026-02-30").is_err());
+/// ```
 pub type Result<T, E = Error> = std::result::Result<T, E>;

@@ -43,6 +43,14 @@ mod resident_id;
 #[cfg(feature = "csv")]
 pub mod io;
 
+/// The project's documents, included so that their code examples run as tests.
+pub mod _documentation {
+    #[doc = include_str!("../README.md")]
+    pub mod readme {}
+    #[doc = include_str!("../DESIGN.md")]
+    pub mod design {}
+}
+
 pub use area::{Area, AreaLevel, AreaRef, Areas, Staff, StaffRole};
 pub use case_file::{
     CaseFile, CaseFileStatus, CertificateAction, CertificateKind, Child, ChildRelation, CloseReason, Dated, Method,

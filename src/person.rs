@@ -15,19 +15,46 @@ macro_rules! code_enum {
 
         impl $name {
             /// Every value, in declaration order.
+            ///
+            /// # Example
+            ///
+            /// ```
+            #[doc = concat!("assert!(!famplan::", stringify!($name), "::ALL.is_empty());")]
+            /// ```
             pub const ALL: &'static [$name] = &[$($name::$variant),+];
 
             /// The code used in files (`snake_case`).
+            ///
+            /// # Example
+            ///
+            /// ```
+            #[doc = concat!("let first = famplan::", stringify!($name), "::ALL[0];")]
+            #[doc = concat!("assert_eq!(first.code().parse::<famplan::", stringify!($name), ">(), Ok(first));")]
+            /// ```
             pub fn code(self) -> &'static str {
                 match self { $($name::$variant => $code),+ }
             }
 
             /// Parses a code as written in files; `None` if it is not one.
+            ///
+            /// # Example
+            ///
+            /// ```
+            #[doc = concat!("let first = famplan::", stringify!($name), "::ALL[0];")]
+            #[doc = concat!("assert_eq!(famplan::", stringify!($name), "::from_code(first.code()), Some(first));")]
+            #[doc = concat!("assert_eq!(famplan::", stringify!($name), "::from_code(\"no such code\"), None);")]
+            /// ```
             pub fn from_code(s: &str) -> Option<$name> {
                 match s { $($code $(| $alias)* => Some($name::$variant),)+ _ => None }
             }
 
             /// The accepted codes, for error messages.
+            ///
+            /// # Example
+            ///
+            /// ```
+            #[doc = concat!("assert!(famplan::", stringify!($name), "::codes().contains(famplan::", stringify!($name), "::ALL[0].code()));")]
+            /// ```
             pub fn codes() -> String {
                 [$($code),+].join(", ")
             }
@@ -140,8 +167,20 @@ pub struct Tag(Box<str>);
 
 impl Tag {
     /// 重点人群 — the key population.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// assert_eq!(famplan::Tag::KEY_POPULATION, "key_population");
+    /// ```
     pub const KEY_POPULATION: &'static str = "key_population";
     /// 特殊对象 — special client.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// assert_eq!(famplan::Tag::SPECIAL_CLIENT, "special_client");
+    /// ```
     pub const SPECIAL_CLIENT: &'static str = "special_client";
 
     /// Any tag.

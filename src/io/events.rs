@@ -45,7 +45,12 @@ impl EventFormat {
 const COMMON: [&str; 4] = ["id", "date", "recorded_at", "recorded_by"];
 
 fn json_error(file: &str, line: u64, e: serde_json::Error) -> Error {
+    let syntax = matches!(e.classify(), serde_json::error::Category::Syntax | serde_json::error::Category::Eof);
     let msg = e.to_string();
+    if syntax {
+        let msg = msg.split(" at line ").next().unwrap_or(&msg).to_string();
+        return Error::Invalid { at: Location::new(file, line, "line"), reason: format!("not JSON: {msg}") };
+    }
     // serde_json appends " at line L column C" for text it parsed itself; the line is ours.
     let msg = msg.split(" at line ").next().unwrap_or(&msg).to_string();
     let field = msg
@@ -54,7 +59,7 @@ fn json_error(file: &str, line: u64, e: serde_json::Error) -> Error {
         .filter(|_| {
             msg.starts_with("missing field") || msg.starts_with("unknown field") || msg.starts_with("duplicate field")
         })
-        .unwrap_or("event")
+        .unwrap_or(if msg.starts_with("unknown variant") { "kind" } else { "event" })
         .to_string();
     Error::Invalid { at: Location::new(file, line, field), reason: msg }
 }
@@ -80,9 +85,17 @@ pub(crate) fn read_events_located(
                 if line.trim().is_empty() {
                     continue;
                 }
-                match serde_json::from_str::<Event>(&line) {
+                let parsed =
+                    serde_json::from_str::<Value>(&line).map_err(|e| json_error(file, n, e)).and_then(|v| match v {
+                        Value::Object(obj) => to_event(file, n, obj),
+                        _ => Err(Error::Invalid {
+                            at: Location::new(file, n, "event"),
+                            reason: "not a JSON object".into(),
+                        }),
+                    });
+                match parsed {
                     Ok(e) => out.push((n, e)),
-                    Err(e) => errors.push(json_error(file, n, e)),
+                    Err(e) => errors.push(e),
                 }
             }
         }
@@ -113,6 +126,10 @@ pub(crate) fn read_events_located(
         }
     }
     if !errors.is_empty() {
+        errors.sort_by_key(|e| match e {
+            Error::Invalid { at, .. } => at.line,
+            _ => 0,
+        });
         errors.truncate(100);
         return Err(Error::Many(errors));
     }
@@ -138,7 +155,35 @@ fn csv_event(row: &super::table::Row<'_>) -> Result<Event, Error> {
             obj.insert(k, v);
         }
     }
-    serde_json::from_value(Value::Object(obj)).map_err(|e| json_error(row.file, row.line, e))
+    to_event(row.file, row.line, obj)
+}
+
+/// Checks the common fields by name (so a bad date says `date`), then the kind's fields.
+fn to_event(file: &str, line: u64, obj: Map<String, Value>) -> Result<Event, Error> {
+    let bad = |field: &str, reason: String| Error::Invalid { at: Location::new(file, line, field), reason };
+    for field in ["id", "date", "recorded_at", "recorded_by", "kind"] {
+        match obj.get(field) {
+            None => return Err(bad(field, format!("missing field `{field}`"))),
+            Some(Value::String(s)) => {
+                let ok = match field {
+                    "date" => crate::parse_date(s).is_some(),
+                    "recorded_at" => s.parse::<chrono::NaiveDateTime>().is_ok(),
+                    "id" | "kind" => !s.is_empty(),
+                    _ => true,
+                };
+                if !ok {
+                    let expected = match field {
+                        "date" => "a date YYYY-MM-DD",
+                        "recorded_at" => "a time YYYY-MM-DDTHH:MM:SS",
+                        _ => "not empty",
+                    };
+                    return Err(bad(field, format!("`{s}` is not {expected}")));
+                }
+            }
+            Some(other) => return Err(bad(field, format!("expected a string, found {other}"))),
+        }
+    }
+    serde_json::from_value(Value::Object(obj)).map_err(|e| json_error(file, line, e))
 }
 
 /// Reads events from JSON Lines or CSV. Every bad line is reported (`file:line: field:

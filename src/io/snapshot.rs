@@ -285,7 +285,7 @@ impl SnapshotBuilder {
         SnapshotBuilder::default()
     }
 
-    /// Reserves room for about `persons` persons (and households and visits in proportion).
+    /// Reserves room for about `persons` more persons (and visits in proportion: 1.7 a person).
     ///
     /// # Example
     ///
@@ -297,10 +297,8 @@ impl SnapshotBuilder {
         self.st.persons.reserve(persons);
         self.st.person_ids.reserve(persons, persons * 8);
         self.st.facts.reserve(persons * 2);
-        self.st.households.reserve(persons * 2 / 5);
-        self.st.household_ids.reserve(persons * 2 / 5, persons * 3);
-        self.st.visits.reserve(persons * 2);
-        self.st.visit_ids.reserve(persons * 2, persons * 16);
+        self.st.visits.reserve(persons * 17 / 10);
+        self.st.visit_ids.reserve(persons * 17 / 10, persons * 14);
     }
 
     /// Adds a grid with its zone and community (created on first sight).
@@ -409,9 +407,6 @@ impl SnapshotBuilder {
                 ),
             ));
         }
-        if st.person_ids.find(row.person_id).is_some() {
-            return Err(invalid("person_id", format!("person `{}` is listed twice", row.person_id)));
-        }
         let mut bits = 0u64;
         for t in &row.tags {
             let i = match st.tags.find(t) {
@@ -449,7 +444,12 @@ impl SnapshotBuilder {
         }
         match row.marital_since {
             Some(d) => {
-                rec.marital = MaritalStatus::Single;
+                // Before a dated status: divorced and widowed women were married (nothing else
+                // can precede them); anyone else is taken as single.
+                rec.marital = match row.marital_status {
+                    MaritalStatus::Divorced | MaritalStatus::Widowed => MaritalStatus::Married,
+                    _ => MaritalStatus::Single,
+                };
                 facts.push(at(d, Change::Marital(row.marital_status)));
             }
             None => undated.marital += 1,
@@ -486,21 +486,25 @@ impl SnapshotBuilder {
             }));
         }
         facts.sort_by(|a, b| a.date.cmp(&b.date).then(a.change.precedence().cmp(&b.change.precedence())));
-        let who = Who { id: row.person_id, sex: row.sex, birth: row.birth_date, state: st };
-        let mut fold = Fold::start(&rec);
-        for f in &facts {
-            fold.step(f, &who, true).map_err(|r| {
-                let field = match f.change {
-                    Change::Residency(_) => "residency_since",
-                    Change::Marital(_) => "marital_since",
-                    Change::CaseFileOpened => "case_file_opened",
-                    Change::MethodStarted(..) => "method_start",
-                    _ => "last_birth_date",
-                };
-                from_rejection(field, r)
-            })?;
+        if !st.person_ids.intern(row.person_id).1 {
+            return Err(invalid("person_id", format!("person `{}` is listed twice", row.person_id)));
         }
-        st.person_ids.intern(row.person_id);
+        let checked = {
+            let who = Who { id: row.person_id, sex: row.sex, birth: row.birth_date, state: st };
+            let mut fold = Fold::start(&rec);
+            facts.iter().try_for_each(|f| fold.step(f, &who, true).map_err(|r| (f.change, r)))
+        };
+        if let Err((change, r)) = checked {
+            st.person_ids.pop();
+            let field = match change {
+                Change::Residency(_) => "residency_since",
+                Change::Marital(_) => "marital_since",
+                Change::CaseFileOpened => "case_file_opened",
+                Change::MethodStarted(..) => "method_start",
+                _ => "last_birth_date",
+            };
+            return Err(from_rejection(field, r));
+        }
         rec.facts_len = facts.len() as u32;
         st.facts.extend_from_slice(&facts);
         st.persons.push(rec);

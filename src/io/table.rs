@@ -123,7 +123,20 @@ impl<'a> Row<'a> {
     pub(crate) fn text(&self, col: usize) -> Result<&'a str, Error> {
         let Some(i) = self.cols[col] else { return Ok("") };
         let bytes = self.rec.get(i).unwrap_or(b"");
-        std::str::from_utf8(bytes).map(str::trim).map_err(|_| self.err(col, "not UTF-8 text"))
+        // Most fields are short ASCII: check that directly, and trim only when needed.
+        let text = if bytes.is_ascii() {
+            std::str::from_utf8(bytes).expect("ASCII is UTF-8")
+        } else {
+            std::str::from_utf8(bytes).map_err(|_| self.err(col, "not UTF-8 text"))?
+        };
+        match (bytes.first(), bytes.last()) {
+            (Some(a), Some(b))
+                if a.is_ascii_whitespace() || b.is_ascii_whitespace() || !a.is_ascii() || !b.is_ascii() =>
+            {
+                Ok(text.trim())
+            }
+            _ => Ok(text),
+        }
     }
 
     pub(crate) fn required(&self, col: usize) -> Result<&'a str, Error> {

@@ -168,6 +168,10 @@ impl State {
                 }
                 let (p, _) = self.person_ids.intern(person.as_str());
                 let (initial_marital, dated) = match marital_since {
+                    // Divorced and widowed women were married before; anyone else is taken as single.
+                    Some(since) if matches!(marital, MaritalStatus::Divorced | MaritalStatus::Widowed) => {
+                        (MaritalStatus::Married, Some(*since))
+                    }
                     Some(since) => (MaritalStatus::Single, Some(*since)),
                     None => (*marital, None),
                 };
@@ -403,10 +407,9 @@ impl State {
         if self.fold_on(p, day(on)).left {
             return Err(Rejection::Departed { person: who.to_string(), on });
         }
-        if self.visit_ids.find(id).is_some() {
+        if !self.visit_ids.intern(id).1 {
             return Err(Rejection::Duplicate { kind: "visit", id: id.to_string() });
         }
-        self.visit_ids.intern(id);
         let kind = self.visit_kinds.intern(kind) as u16;
         let outcome = outcome.map(|o| self.outcomes.intern(o) as u16).unwrap_or(u16::MAX);
         let visitor = visitor.map(|v| self.staff.intern(v)).unwrap_or(NONE);

@@ -1,7 +1,13 @@
-//! Dense ids for opaque string keys: one string arena and a hash table of indices.
+//! Dense ids for opaque string keys: one string arena and an index from key to position.
 //!
-//! A 1M-person registry keeps each id once, in one `String`, plus 4 bytes of end offset and
-//! about 5 bytes of table per id, instead of a heap string and a map entry per id.
+//! A 1M-person registry keeps each id once, in one `String`, plus 4 bytes of end offset,
+//! instead of a heap string and a map entry per id. The index has two forms:
+//!
+//! - while every id is a plain decimal number below a bound that grows with the table
+//!   (ledgers usually number their rows), a direct `Vec<u32>` from the number to the
+//!   position: no hashing, about 4 bytes an id;
+//! - otherwise a hash table of positions (`hashbrown::HashTable`), whose keys are read back
+//!   from the arena. The table switches to this form, once, on the first other id.
 
 use hashbrown::{DefaultHashBuilder, HashTable};
 use std::hash::BuildHasher;
@@ -10,6 +16,9 @@ use std::hash::BuildHasher;
 pub(crate) struct IdTable {
     text: String,
     ends: Vec<u32>,
+    /// Number → position + 1 (0: absent); used while `hashed` is false.
+    dense: Vec<u32>,
+    hashed: bool,
     table: HashTable<u32>,
     hasher: DefaultHashBuilder,
 }
@@ -20,48 +29,101 @@ impl std::fmt::Debug for IdTable {
     }
 }
 
+/// A decimal number without sign or leading zeros, below one billion.
+fn number(s: &str) -> Option<usize> {
+    let b = s.as_bytes();
+    if b.is_empty() || b.len() > 9 || (b[0] == b'0' && b.len() > 1) {
+        return None;
+    }
+    b.iter().try_fold(0usize, |acc, &c| c.is_ascii_digit().then(|| acc * 10 + usize::from(c - b'0')))
+}
+
+fn arena_str<'a>(text: &'a str, ends: &[u32], i: u32) -> &'a str {
+    let i = i as usize;
+    let start = if i == 0 { 0 } else { ends[i - 1] as usize };
+    &text[start..ends[i] as usize]
+}
+
 impl IdTable {
     pub(crate) fn len(&self) -> usize {
         self.ends.len()
     }
 
     pub(crate) fn get_str(&self, i: u32) -> &str {
-        let i = i as usize;
-        let start = if i == 0 { 0 } else { self.ends[i - 1] as usize };
-        &self.text[start..self.ends[i] as usize]
+        arena_str(&self.text, &self.ends, i)
+    }
+
+    /// How large a number the direct index may hold: sparse numbering falls back to hashing.
+    fn dense_bound(&self) -> usize {
+        (self.ends.len() * 4).max(1 << 16)
     }
 
     pub(crate) fn find(&self, s: &str) -> Option<u32> {
+        if !self.hashed {
+            let v = number(s)?;
+            return self.dense.get(v).and_then(|&p| p.checked_sub(1));
+        }
         let h = self.hasher.hash_one(s);
         self.table.find(h, |&i| self.get_str(i) == s).copied()
     }
 
     /// Interns `s`, returning its index and whether it is new.
     pub(crate) fn intern(&mut self, s: &str) -> (u32, bool) {
+        if !self.hashed {
+            match number(s) {
+                Some(v) if v < self.dense_bound() => {
+                    if let Some(&p) = self.dense.get(v).filter(|&&p| p != 0) {
+                        return (p - 1, false);
+                    }
+                    let i = self.push(s);
+                    if self.dense.len() <= v {
+                        self.dense.resize((v + 1).max(self.dense.len() * 3 / 2), 0);
+                    }
+                    self.dense[v] = i + 1;
+                    return (i, true);
+                }
+                _ => self.switch_to_hashing(),
+            }
+        }
         let h = self.hasher.hash_one(s);
         if let Some(&i) = self.table.find(h, |&i| self.get_str(i) == s) {
             return (i, false);
         }
+        let i = self.push(s);
+        let (text, ends, hasher) = (&self.text, &self.ends, &self.hasher);
+        self.table.insert_unique(h, i, |&j| hasher.hash_one(arena_str(text, ends, j)));
+        (i, true)
+    }
+
+    fn push(&mut self, s: &str) -> u32 {
         let i = self.ends.len() as u32;
         self.text.push_str(s);
         self.ends.push(self.text.len() as u32);
+        i
+    }
+
+    fn switch_to_hashing(&mut self) {
+        self.hashed = true;
+        self.dense = Vec::new();
         let (text, ends, hasher) = (&self.text, &self.ends, &self.hasher);
-        let get = |j: u32| {
-            let j = j as usize;
-            let start = if j == 0 { 0 } else { ends[j - 1] as usize };
-            &text[start..ends[j] as usize]
-        };
-        self.table.insert_unique(h, i, |&j| hasher.hash_one(get(j)));
-        (i, true)
+        self.table = HashTable::with_capacity(ends.len());
+        for i in 0..ends.len() as u32 {
+            let h = hasher.hash_one(arena_str(text, ends, i));
+            self.table.insert_unique(h, i, |&j| hasher.hash_one(arena_str(text, ends, j)));
+        }
     }
 
     /// Removes the most recently interned id (used to undo a rejected insert).
     pub(crate) fn pop(&mut self) {
         let Some(last) = self.ends.len().checked_sub(1) else { return };
         let s = self.get_str(last as u32).to_string();
-        let h = self.hasher.hash_one(s.as_str());
-        if let Ok(entry) = self.table.find_entry(h, |&i| i == last as u32) {
-            entry.remove();
+        if self.hashed {
+            let h = self.hasher.hash_one(s.as_str());
+            if let Ok(entry) = self.table.find_entry(h, |&i| i == last as u32) {
+                entry.remove();
+            }
+        } else if let Some(p) = number(&s).and_then(|v| self.dense.get_mut(v)) {
+            *p = 0;
         }
         self.ends.pop();
         let start = self.ends.last().copied().unwrap_or(0) as usize;
@@ -71,16 +133,20 @@ impl IdTable {
     pub(crate) fn reserve(&mut self, n: usize, bytes: usize) {
         self.ends.reserve(n);
         self.text.reserve(bytes);
-        let (text, ends, hasher) = (&self.text, &self.ends, &self.hasher);
-        self.table.reserve(n, |&j| {
-            let j = j as usize;
-            let start = if j == 0 { 0 } else { ends[j - 1] as usize };
-            hasher.hash_one(&text[start..ends[j] as usize])
-        });
+        if self.hashed {
+            let (text, ends, hasher) = (&self.text, &self.ends, &self.hasher);
+            self.table.reserve(n, |&j| hasher.hash_one(arena_str(text, ends, j)));
+        }
     }
 
     pub(crate) fn heap_bytes(&self) -> usize {
-        self.text.capacity() + self.ends.capacity() * 4 + self.table.capacity() * 5
+        self.text.capacity() + self.ends.capacity() * 4 + self.dense.capacity() * 4 + self.table.capacity() * 5
+    }
+}
+
+impl PartialEq for IdTable {
+    fn eq(&self, other: &Self) -> bool {
+        self.text == other.text && self.ends == other.ends
     }
 }
 
@@ -100,5 +166,34 @@ mod tests {
         assert_eq!(t.find("bc"), None);
         assert_eq!(t.len(), 1);
         assert_eq!(t.intern("bc"), (1, true));
+    }
+
+    #[test]
+    fn numbers_use_the_direct_index_until_another_id_comes() {
+        let mut t = IdTable::default();
+        for i in 1..=1000u32 {
+            assert_eq!(t.intern(&i.to_string()), (i - 1, true));
+        }
+        assert!(!t.hashed);
+        assert_eq!(t.find("500"), Some(499));
+        assert_eq!(t.find("0500"), None, "a leading zero is another id");
+        assert_eq!(t.find("1001"), None);
+        t.pop();
+        assert_eq!(t.find("1000"), None);
+        assert_eq!(t.intern("0500"), (999, true));
+        assert!(t.hashed);
+        assert_eq!(t.find("500"), Some(499));
+        assert_eq!(t.find("0500"), Some(999));
+        assert_eq!(t.intern("7"), (6, false));
+    }
+
+    #[test]
+    fn sparse_numbers_fall_back_to_hashing() {
+        let mut t = IdTable::default();
+        t.intern("1");
+        t.intern("900000000");
+        assert!(t.hashed);
+        assert_eq!(t.find("1"), Some(0));
+        assert_eq!(t.find("900000000"), Some(1));
     }
 }

@@ -527,17 +527,21 @@ impl Registry {
         let st = &*self.state;
         let grids = st.areas.all(crate::AreaLevel::Grid);
         let mut counts = vec![[0u32; 3]; grids.len()];
-        for p in self.persons() {
-            if let Some(s) = p.state_on(on) {
-                if !s.residency.is_resident() {
-                    continue;
-                }
-                let c = &mut counts[s.grid_ix as usize];
-                c[0] += 1;
-                if s.is_wra() {
-                    c[1] += 1;
-                    c[2] += u32::from(s.marital == crate::MaritalStatus::Married);
-                }
+        let today = day(on);
+        for (p, rec) in st.persons.iter().enumerate() {
+            if on < rec.registered {
+                continue;
+            }
+            let f = st.fold_on(p as u32, today);
+            if !f.residency.is_resident() {
+                continue;
+            }
+            let grid = st.households[f.household as usize].place_on(today).grid;
+            let c = &mut counts[grid as usize];
+            c[0] += 1;
+            if rec.sex == Sex::Female && (15..=49).contains(&crate::age_on(rec.birth, on)) {
+                c[1] += 1;
+                c[2] += u32::from(f.marital == crate::MaritalStatus::Married);
             }
         }
         grids
@@ -988,6 +992,7 @@ impl<'r> PersonRef<'r> {
             procedures: Vec::new(),
             supplies: Vec::new(),
             certificates: Vec::new(),
+            screenings: Vec::new(),
             last_verified: None,
         };
         let rec = &st.persons[self.ix as usize];
@@ -1025,6 +1030,7 @@ impl<'r> PersonRef<'r> {
                     }
                 }
                 Change::Certificate(k, a) => cf.certificates.push(dated(on, &event, (k, a))),
+                Change::Screening(k, referred) => cf.screenings.push(dated(on, &event, (k, referred))),
                 _ => {}
             }
         }

@@ -215,7 +215,7 @@ pub(crate) struct ConsultationRec {
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub(crate) struct Codes {
     pub names: Vec<Box<str>>,
-    index: std::collections::HashMap<Box<str>, u32>,
+    index: hashbrown::HashMap<Box<str>, u32>,
 }
 
 impl Codes {

@@ -1,1 +1,15 @@
+//! The one integration-test binary (STYLE item 12): one module per area.
 
+// Every event kind, applied to a small hand-built world, and what it changes.
+mod events;
+// Every rejection: the reason, the message, and the registry left as it was.
+mod rejections;
+// Resident ID numbers and phones (DOMAIN §12).
+mod resident_id;
+// The snapshot directory: reading, writing, bad input (DOMAIN §15).
+mod snapshot;
+// Events as JSON Lines and CSV.
+mod events_io;
+// Properties: arrival order, merge, round trips.
+mod props;
+mod util;
