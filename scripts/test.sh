@@ -22,6 +22,7 @@ cargo test --locked
 
 step "benchmarks run once as tests (no timing)"
 cargo bench --locked --bench famplan -- --test
+cargo bench --locked -p famplan-store --bench store -- --test
 
 step "examples build"
 cargo build --locked --examples

@@ -1,0 +1,64 @@
+//! `famplan`: the command line over a community's store (`--db`, default `./famplan.db`).
+//!
+//! Each subcommand lives in its own file under `commands/` with its clap `Args` and a
+//! `run`; adding one (`demo`, `report`, `due`, `verify` …) is a new file, one variant of
+//! [`Command`] and one match arm in [`run`].
+
+mod commands;
+mod output;
+
+use clap::{Parser, Subcommand};
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+/// Community population and family-planning services (社区人口计生服务): import ledgers,
+/// look people up, check ID numbers, export.
+#[derive(Debug, Parser)]
+#[command(name = "famplan", version, propagate_version = true)]
+struct Cli {
+    /// The store file.
+    #[arg(long, global = true, value_name = "PATH", default_value = "./famplan.db")]
+    db: PathBuf,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// What the store holds: households, persons, open case files, events, conflicts.
+    Status(commands::status::Args),
+    /// Import a snapshot directory (areas.csv, households.csv, persons.csv, visits.csv,
+    /// optional events.jsonl/events.csv) or merge an events file (.jsonl or .csv).
+    Import(commands::import::Args),
+    /// Export the store as a snapshot directory plus events.jsonl, which imports back to
+    /// the same registry.
+    Export(commands::export::Args),
+    /// Check resident ID numbers (公民身份号码): normalised number, birth date and sex, or
+    /// why a number is invalid (exit 1).
+    Id(commands::id::Args),
+    /// One person: the record, the state on a date, and the case file.
+    Person(commands::person::Args),
+    /// The event log, or the events that arrived after a sync watermark.
+    Events(commands::events::Args),
+}
+
+fn run(cli: Cli) -> Result<ExitCode, commands::Failure> {
+    match cli.command {
+        Command::Status(args) => commands::status::run(&cli.db, args),
+        Command::Import(args) => commands::import::run(&cli.db, args),
+        Command::Export(args) => commands::export::run(&cli.db, args),
+        Command::Id(args) => commands::id::run(args),
+        Command::Person(args) => commands::person::run(&cli.db, args),
+        Command::Events(args) => commands::events::run(&cli.db, args),
+    }
+}
+
+fn main() -> ExitCode {
+    match run(Cli::parse()) {
+        Ok(code) => code,
+        Err(failure) => {
+            eprintln!("famplan: {failure}");
+            ExitCode::FAILURE
+        }
+    }
+}

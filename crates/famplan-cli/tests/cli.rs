@@ -1,0 +1,267 @@
+//! The `famplan` binary run as a user would: real processes in a temporary directory, with
+//! outputs and error messages pinned by insta.
+
+use assert_cmd::Command;
+use std::path::{Path, PathBuf};
+
+/// A temporary working directory holding `famplan.db` (the default `--db`).
+struct Dir(tempfile::TempDir);
+
+/// What a run printed, and how it ended.
+struct Run {
+    code: i32,
+    stdout: String,
+    stderr: String,
+}
+
+impl Run {
+    /// All of it, for a snapshot.
+    fn all(&self) -> String {
+        format!("exit {}\n--- stdout\n{}--- stderr\n{}", self.code, self.stdout, self.stderr)
+    }
+}
+
+impl Dir {
+    fn new() -> Dir {
+        Dir(tempfile::tempdir().unwrap())
+    }
+
+    fn path(&self, rel: &str) -> PathBuf {
+        self.0.path().join(rel)
+    }
+
+    fn run(&self, args: &[&str]) -> Run {
+        let out = Command::new(env!("CARGO_BIN_EXE_famplan")).args(args).current_dir(self.0.path()).output().unwrap();
+        Run {
+            code: out.status.code().unwrap_or(-1),
+            stdout: String::from_utf8(out.stdout).unwrap(),
+            stderr: String::from_utf8(out.stderr).unwrap(),
+        }
+    }
+
+    /// Copies `famplan-store/testdata/<rel>` to `<to>` in this directory.
+    fn testdata(&self, rel: &str, to: &str) {
+        let from = Path::new(env!("CARGO_MANIFEST_DIR")).join("../famplan-store/testdata").join(rel);
+        std::fs::create_dir_all(self.path(to)).unwrap();
+        for e in std::fs::read_dir(from).unwrap() {
+            let e = e.unwrap();
+            std::fs::copy(e.path(), self.path(to).join(e.file_name())).unwrap();
+        }
+    }
+
+    /// A store holding `testdata/good`.
+    fn with_good_store() -> Dir {
+        let d = Dir::new();
+        d.testdata("good", "good");
+        assert_eq!(d.run(&["import", "good"]).code, 0);
+        d
+    }
+}
+
+const EVENTS: &str = r#"{"id":"e1","date":"2026-02-14","recorded_at":"2026-02-15T09:00:00","recorded_by":"k1","kind":"married","person":"p3"}
+{"id":"e2","date":"2026-03-10","recorded_at":"2026-03-10T16:30:00","recorded_by":"k1","kind":"visit_recorded","person":"p3","visit":"marriage_home"}
+"#;
+
+#[test]
+fn every_command_has_help() {
+    let d = Dir::new();
+    let mut all = d.run(&["--help"]).stdout;
+    for cmd in ["status", "import", "export", "id", "person", "events"] {
+        let run = d.run(&[cmd, "--help"]);
+        assert_eq!(run.code, 0, "{cmd}");
+        all.push_str(&format!("\n===== famplan {cmd} --help\n{}", run.stdout));
+    }
+    insta::assert_snapshot!(all);
+    assert!(!d.path("famplan.db").exists(), "--help created a store");
+}
+
+#[test]
+fn id_numbers_are_checked_and_an_invalid_one_fails() {
+    let d = Dir::new();
+    let run = d.run(&["id", "11010519491231002x", "110105491231002", "36042619910102009X", "12345"]);
+    insta::assert_snapshot!(run.all(), @r"
+    exit 1
+    --- stdout
+    id_number           birth_date  sex
+    11010519491231002X  1949-12-31  F
+    11010519491231002X  1949-12-31  F
+    --- stderr
+    famplan: 36042619910102009X: check character is `X`, expected `3`
+    famplan: 12345: length is 5, expected 18 (or a legacy 15)
+    ");
+    let run = d.run(&["id", "440524188001010014", "--format", "json"]);
+    assert_eq!(run.code, 0);
+    insta::assert_snapshot!(run.stdout, @r#"
+    [
+      {
+        "birth_date": "1880-01-01",
+        "id_number": "440524188001010014",
+        "sex": "M"
+      }
+    ]
+    "#);
+    assert!(!d.path("famplan.db").exists(), "`id` created a store");
+}
+
+#[test]
+fn import_status_person_events_export() {
+    let d = Dir::with_good_store();
+    std::fs::write(d.path("phone.jsonl"), EVENTS).unwrap();
+    insta::assert_snapshot!(d.run(&["import", "phone.jsonl"]).all(), @r"
+    exit 0
+    --- stdout
+    merged phone.jsonl: 2 applied, 0 duplicate(s), 0 conflict(s) kept in the log
+    --- stderr
+    ");
+    insta::assert_snapshot!(d.run(&["status", "--on", "2026-06-30"]).all(), @r"
+    exit 0
+    --- stdout
+    case_files       2
+    conflicts        0
+    events           2
+    households       2
+    last_event_date  2026-03-10
+    on               2026-06-30
+    persons          3
+    schema_version   1
+    watermark        2
+    --- stderr
+    ");
+    let run = d.run(&["status", "--on", "2026-06-30", "--format", "json"]);
+    let json: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
+    assert_eq!((json["persons"].as_u64(), json["events"].as_u64()), (Some(3), Some(2)));
+    insta::assert_snapshot!(d.run(&["status", "--on", "2026-06-30", "--format", "csv"]).stdout, @r"
+    case_files,conflicts,events,households,last_event_date,on,persons,schema_version,watermark
+    2,0,2,2,2026-03-10,2026-06-30,3,1,2
+    ");
+
+    let run = d.run(&["person", "p3", "--on", "2026-06-30", "--format", "json"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let json: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
+    assert_eq!(json["state"]["marital"], "married");
+    assert_eq!(json["record"]["name"], "张丽");
+    assert_eq!(json["case_file"]["status"]["status"], "open");
+    insta::assert_snapshot!(d.run(&["person", "p3", "--on", "2026-01-01"]).stdout);
+    insta::assert_snapshot!(d.run(&["person", "nobody"]).all(), @r"
+    exit 1
+    --- stdout
+    --- stderr
+    famplan: unknown person `nobody`
+    ");
+
+    insta::assert_snapshot!(d.run(&["events", "--after", "1", "--format", "table"]).all(), @r"
+    exit 0
+    --- stdout
+    date        kind            person  id
+    2026-03-10  visit_recorded  p3      e2
+    --- stderr
+    watermark: 2
+    ");
+    assert_eq!(d.run(&["events"]).stdout, EVENTS);
+
+    assert_eq!(d.run(&["export", "out"]).code, 0);
+    assert_eq!(std::fs::read_to_string(d.path("out/events.jsonl")).unwrap(), EVENTS);
+    let copy = d.run(&["--db", "copy.db", "import", "out"]);
+    assert_eq!(copy.code, 0, "{}", copy.stderr);
+    assert_eq!(
+        d.run(&["--db", "copy.db", "status", "--on", "2026-06-30"]).stdout,
+        d.run(&["status", "--on", "2026-06-30"]).stdout
+    );
+}
+
+#[test]
+fn bad_input_fails_with_its_place_and_leaves_the_store_unchanged() {
+    let d = Dir::with_good_store();
+    let before = d.run(&["status", "--on", "2026-06-30"]).stdout;
+
+    std::fs::write(d.path("bad.jsonl"), "{\"id\":\"e1\",\"date\":\"2026-03-01\",\"kind\":\"married\"}\n").unwrap();
+    insta::assert_snapshot!(d.run(&["import", "bad.jsonl"]).all(), @r"
+    exit 1
+    --- stdout
+    --- stderr
+    famplan: 1 problem(s), nothing imported:
+      bad.jsonl:1: recorded_at: missing field `recorded_at`
+    ");
+
+    d.testdata("good", "second");
+    d.testdata("bad/bad_date", "second");
+    let run = d.run(&["--db", "other.db", "import", "second"]);
+    insta::assert_snapshot!(run.all(), @r"
+    exit 1
+    --- stdout
+    --- stderr
+    famplan: 4 problem(s), nothing imported:
+      second/persons.csv:2: birth_date: `1990-02-30` is not a date YYYY-MM-DD
+      second/persons.csv:3: birth_date: `10/02/1988` is not a date YYYY-MM-DD
+      second/visits.csv:2: person_id: unknown person `p1`
+      second/visits.csv:3: person_id: unknown person `p3`
+    ");
+    assert!(!d.path("other.db").exists(), "a store created for a failed import is removed");
+
+    insta::assert_snapshot!(d.run(&["import", "good"]).all(), @r"
+    exit 1
+    --- stdout
+    --- stderr
+    famplan: ./famplan.db: the store already holds a snapshot (3 person row(s)); import into a new store
+    ");
+    assert_eq!(d.run(&["status", "--on", "2026-06-30"]).stdout, before);
+}
+
+#[test]
+fn what_is_not_a_store_is_refused() {
+    let d = Dir::new();
+    insta::assert_snapshot!(d.run(&["status"]).all(), @r"
+    exit 1
+    --- stdout
+    --- stderr
+    famplan: ./famplan.db: no store here (import a snapshot first, or name one with --db)
+    ");
+    std::fs::write(d.path("notes.txt"), "not a database").unwrap();
+    insta::assert_snapshot!(d.run(&["--db", "notes.txt", "status"]).all(), @r"
+    exit 1
+    --- stdout
+    --- stderr
+    famplan: notes.txt: not a famplan store: not an SQLite database
+    ");
+    insta::assert_snapshot!(d.run(&["status", "--on", "2026-02-30"]).all(), @r"
+    exit 2
+    --- stdout
+    --- stderr
+    error: invalid value '2026-02-30' for '--on <DATE>': `2026-02-30` is not a date YYYY-MM-DD
+
+    For more information, try '--help'.
+    ");
+}
+
+#[test]
+fn keep_going_imports_the_good_rows_and_lists_the_refused_ones() {
+    let d = Dir::new();
+    d.testdata("good", "snap");
+    d.testdata("bad/unknown_household", "snap");
+    insta::assert_snapshot!(d.run(&["import", "snap", "--keep-going"]).all(), @r"
+    exit 0
+    --- stdout
+    imported 2 grid(s), 2 household(s), 1 person(s), 1 visit(s), 0 event(s); 3 undated fact(s); 2 row(s) refused
+    --- stderr
+    refused: snap/persons.csv:3: household_id: unknown household `h9`
+    refused: snap/visits.csv:3: person_id: unknown person `p3`
+    ");
+    std::fs::write(d.path("phone.jsonl"), EVENTS).unwrap();
+    insta::assert_snapshot!(d.run(&["import", "phone.jsonl"]).all(), @r"
+    exit 0
+    --- stdout
+    merged phone.jsonl: 0 applied, 0 duplicate(s), 2 conflict(s) kept in the log
+    --- stderr
+    conflict: event e1: unknown person `p3`
+    conflict: event e2: unknown person `p3`
+    ");
+    insta::assert_snapshot!(d.run(&["events", "--format", "csv"]).all(), @r#"
+    exit 0
+    --- stdout
+    id,date,recorded_at,recorded_by,kind,data
+    e1,2026-02-14,2026-02-15T09:00:00,k1,married,"{""person"":""p3""}"
+    e2,2026-03-10,2026-03-10T16:30:00,k1,visit_recorded,"{""person"":""p3"",""visit"":""marriage_home""}"
+    --- stderr
+    watermark: 2
+    "#);
+}

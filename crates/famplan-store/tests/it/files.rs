@@ -1,0 +1,110 @@
+use crate::util::{Fixture, import_good};
+use famplan_store::{Store, StoreError};
+
+fn message(err: StoreError, dir: &std::path::Path) -> String {
+    err.to_string().replace(&dir.display().to_string(), "DIR")
+}
+
+#[test]
+fn a_file_that_is_not_sqlite_is_refused_and_left_alone() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("ledger.xlsx");
+    std::fs::write(&path, b"PK\x03\x04 a spreadsheet, not a store").unwrap();
+    let err = Store::open(&path).unwrap_err();
+    insta::assert_snapshot!(message(err, dir.path()), @"DIR/ledger.xlsx: not a famplan store: not an SQLite database");
+    assert_eq!(std::fs::read(&path).unwrap(), b"PK\x03\x04 a spreadsheet, not a store");
+}
+
+#[test]
+fn another_applications_sqlite_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let plain = dir.path().join("other.db");
+    rusqlite::Connection::open(&plain).unwrap().execute_batch("CREATE TABLE notes (body TEXT);").unwrap();
+    let err = Store::open(&plain).unwrap_err();
+    insta::assert_snapshot!(message(err, dir.path()), @"DIR/other.db: not a famplan store: an SQLite database of another application (it has no famplan application_id)");
+
+    let tagged = dir.path().join("tagged.db");
+    rusqlite::Connection::open(&tagged).unwrap().execute_batch("PRAGMA application_id = 1234;").unwrap();
+    let err = Store::open(&tagged).unwrap_err();
+    insta::assert_snapshot!(message(err, dir.path()), @"DIR/tagged.db: not a famplan store: an SQLite database of another application (application_id 0x000004d2)");
+}
+
+#[test]
+fn a_store_from_a_newer_famplan_is_refused_untouched() {
+    let f = Fixture::new();
+    let db = f.db();
+    drop(f.store);
+    rusqlite::Connection::open(&db).unwrap().execute_batch("PRAGMA user_version = 7;").unwrap();
+    let err = Store::open(&db).unwrap_err();
+    assert!(matches!(err, StoreError::NewerSchema { found: 7, supported: 1, .. }));
+    insta::assert_snapshot!(message(err, f.dir.path()), @"DIR/famplan.db: store schema version 7 is newer than this famplan supports (1): upgrade famplan");
+}
+
+#[test]
+fn an_empty_file_becomes_a_store_and_a_store_reopens_without_migrating() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("new.db");
+    std::fs::write(&path, b"").unwrap();
+    let mut store = Store::open(&path).unwrap();
+    import_good(&mut store);
+    drop(store);
+    let mut store = Store::open(&path).unwrap();
+    let status = store.status_on("2026-01-01".parse().unwrap()).unwrap();
+    assert_eq!((status.schema_version, status.persons), (1, 3));
+    let conn = rusqlite::Connection::open(&path).unwrap();
+    let mode: String = conn.query_row("PRAGMA journal_mode", [], |r| r.get(0)).unwrap();
+    let app: i64 = conn.query_row("PRAGMA application_id", [], |r| r.get(0)).unwrap();
+    assert_eq!((mode.as_str(), app), ("wal", 0x466D_506C));
+}
+
+#[test]
+fn a_damaged_store_is_reported_as_damaged() {
+    let mut f = Fixture::new();
+    f.store
+        .import_snapshot_dir(
+            {
+                let s = crate::ledger::snapshot(3_000);
+                crate::ledger::write_dir(&f.path("in"), &s);
+                f.path("in")
+            },
+            Default::default(),
+        )
+        .unwrap();
+    let db = f.db();
+    drop(f.store);
+    // Scribble over every page but the first (the header stays valid).
+    let mut bytes = std::fs::read(&db).unwrap();
+    assert!(bytes.len() > 8192);
+    for b in &mut bytes[4096..] {
+        *b = 0x5a;
+    }
+    std::fs::write(&db, &bytes).unwrap();
+    let err = Store::open(&db).and_then(|mut s| s.load().map(drop)).unwrap_err();
+    assert!(matches!(err, StoreError::Corrupt { .. } | StoreError::NotAStore { .. }), "{err}");
+    insta::assert_snapshot!(message(err, f.dir.path()), @"store is damaged: database disk image is malformed");
+}
+
+#[test]
+fn a_store_at_an_older_version_is_migrated_forward() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("old.db");
+    // A famplan store stamped before any schema step ran: version 0.
+    rusqlite::Connection::open(&path).unwrap().execute_batch("PRAGMA application_id = 1181569132;").unwrap();
+    let mut store = Store::open(&path).unwrap();
+    import_good(&mut store);
+    assert_eq!(store.status_on("2026-01-01".parse().unwrap()).unwrap().schema_version, 1);
+}
+
+#[test]
+fn a_row_edited_by_hand_is_reported_at_its_table_and_rowid() {
+    let mut f = Fixture::new();
+    import_good(&mut f.store);
+    let db = f.db();
+    drop(f.store);
+    rusqlite::Connection::open(&db)
+        .unwrap()
+        .execute_batch("UPDATE persons SET sex = 'X' WHERE person_id = 'p2';")
+        .unwrap();
+    let err = Store::open(&db).unwrap().load().unwrap_err();
+    insta::assert_snapshot!(err, @"store table persons:2: sex: `X` is not one of F, M");
+}
