@@ -25,6 +25,10 @@ struct Cli {
 
 #[derive(Debug, Subcommand)]
 enum Command {
+    /// Generate a realistic demo community into the store (9 zones, 18 grids, about 10,000
+    /// residents, two years of events), then print the grid rates against their targets and
+    /// one keeper's work list for today.
+    Demo(commands::demo::Args),
     /// What the store holds: households, persons, open case files, events, conflicts.
     Status(commands::status::Args),
     /// Import a snapshot directory (areas.csv, households.csv, persons.csv, visits.csv,
@@ -44,6 +48,7 @@ enum Command {
 
 fn run(cli: Cli) -> Result<ExitCode, commands::Failure> {
     match cli.command {
+        Command::Demo(args) => commands::demo::run(&cli.db, args),
         Command::Status(args) => commands::status::run(&cli.db, args),
         Command::Import(args) => commands::import::run(&cli.db, args),
         Command::Export(args) => commands::export::run(&cli.db, args),

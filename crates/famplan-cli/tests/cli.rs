@@ -265,3 +265,28 @@ fn keep_going_imports_the_good_rows_and_lists_the_refused_ones() {
     watermark: 2
     "#);
 }
+
+#[test]
+fn demo_fills_the_store_and_prints_rates_and_a_work_list() {
+    let d = Dir::new();
+    let run = d.run(&["demo", "--residents", "400", "--today", "2026-11-28"]);
+    assert_eq!(run.code, 0, "{}", run.all());
+    assert!(run.stdout.starts_with("Rates by grid for 2026-10-01..2026-10-31"), "{}", run.stdout);
+    // One row per grid (18) plus the total, under the header.
+    assert_eq!(run.stdout.lines().filter(|l| l.starts_with("10")).count(), 18, "{}", run.stdout);
+    assert!(run.stdout.lines().any(|l| l.starts_with("all ")), "{}", run.stdout);
+    assert!(
+        run.stdout.contains("Work list of ") && run.stdout.contains("(k1011, grid 1011) for 2026-11-28"),
+        "{}",
+        run.stdout
+    );
+    assert!(run.stderr.contains("0 conflicts"), "{}", run.stderr);
+    // A second run adds nothing: every event is already there.
+    let again = d.run(&["demo", "--residents", "400", "--today", "2026-11-28"]);
+    assert!(again.stderr.contains(" 0 new in "), "{}", again.stderr);
+    assert_eq!(again.stdout, run.stdout);
+    let status = d.run(&["status", "--format", "json"]);
+    let v: serde_json::Value = serde_json::from_str(&status.stdout).unwrap();
+    assert_eq!(v["conflicts"], 0);
+    assert!(v["events"].as_u64().unwrap() > 1000, "{}", status.stdout);
+}

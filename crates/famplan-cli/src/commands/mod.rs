@@ -1,5 +1,6 @@
 //! One file per subcommand: its `Args` (clap derive) and its `run`.
 
+pub mod demo;
 pub mod events;
 pub mod export;
 pub mod id;
