@@ -40,6 +40,12 @@ enum Command {
     Person(commands::person::Args),
     /// The event log, or the events that arrived after a sync watermark.
     Events(commands::events::Args),
+    /// Rates by zone, grid or keeper against the catalogue's default targets (met / not met /
+    /// no data), as a table, CSV, JSON or one self-contained HTML page with bar charts.
+    Report(commands::report::Args),
+    /// A grid's or a keeper's work list for a date: due and overdue visits, key population
+    /// and special clients first, each with why it is owed.
+    Due(commands::due::Args),
 }
 
 fn run(cli: Cli) -> Result<ExitCode, commands::Failure> {
@@ -50,6 +56,8 @@ fn run(cli: Cli) -> Result<ExitCode, commands::Failure> {
         Command::Id(args) => commands::id::run(args),
         Command::Person(args) => commands::person::run(&cli.db, args),
         Command::Events(args) => commands::events::run(&cli.db, args),
+        Command::Report(args) => commands::report::run(&cli.db, args),
+        Command::Due(args) => commands::due::run(&cli.db, args),
     }
 }
 

@@ -1,10 +1,12 @@
 //! One file per subcommand: its `Args` (clap derive) and its `run`.
 
+pub mod due;
 pub mod events;
 pub mod export;
 pub mod id;
 pub mod import;
 pub mod person;
+pub mod report;
 pub mod status;
 
 use chrono::NaiveDate;
