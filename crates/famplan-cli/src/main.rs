@@ -46,6 +46,9 @@ enum Command {
     /// A grid's or a keeper's work list for a date: due and overdue visits, key population
     /// and special clients first, each with why it is owed.
     Due(commands::due::Args),
+    /// Record a verification (核查) from a CSV file and print how each person compares with
+    /// the registry: matched, mismatched (which items), unfiled, not found.
+    Verify(commands::verify::Args),
 }
 
 fn run(cli: Cli) -> Result<ExitCode, commands::Failure> {
@@ -58,6 +61,7 @@ fn run(cli: Cli) -> Result<ExitCode, commands::Failure> {
         Command::Events(args) => commands::events::run(&cli.db, args),
         Command::Report(args) => commands::report::run(&cli.db, args),
         Command::Due(args) => commands::due::run(&cli.db, args),
+        Command::Verify(args) => commands::verify::run(&cli.db, args),
     }
 }
 

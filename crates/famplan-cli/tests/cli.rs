@@ -80,7 +80,7 @@ const EVENTS: &str = r#"{"id":"e1","date":"2026-02-14","recorded_at":"2026-02-15
 fn every_command_has_help() {
     let d = Dir::new();
     let mut all = d.run(&["--help"]).stdout;
-    for cmd in ["status", "import", "export", "id", "person", "events", "report", "due"] {
+    for cmd in ["status", "import", "export", "id", "person", "events", "report", "due", "verify"] {
         let run = d.run(&[cmd, "--help"]);
         assert_eq!(run.code, 0, "{cmd}");
         all.push_str(&format!("\n===== famplan {cmd} --help\n{}", run.stdout));
@@ -369,4 +369,38 @@ fn person_json_has_the_obligations() {
     assert_eq!(first["fulfilled_by"]["by"], "1");
     insta::assert_snapshot!(run.stdout);
     insta::assert_snapshot!(d.run(&["person", "1", "--on", "2026-06-10"]).stdout);
+}
+
+const VERIFICATION: &str =
+    "household_id,person_id,name,sex,birth_date,id_number,relation,residency,marital_status,method,method_start
+1,1,李梅,F,1990-05-01,,,registered,married,iud,2026-01-31
+1,2,王强,M,1988-02-11,,,registered,single,,
+1,,李小,F,2026-03-01,,child,registered,single,,
+2,3,,F,2008-02-29,,,floating,single,,
+";
+
+#[test]
+fn verify_records_the_round_and_compares_it() {
+    let d = Dir::with_small_store();
+    std::fs::write(d.path("v.csv"), VERIFICATION).unwrap();
+    // 1 matches; 2 is recorded married, observed single; 李小 is not filed; 4 was not seen.
+    insta::assert_snapshot!(d.run(&["verify", "v.csv", "--on", "2026-06-15"]).all());
+    let events = d.run(&["events"]).stdout;
+    assert_eq!(events.matches("verification_recorded").count(), 2, "one event per household");
+    // Sent again: the same events, recorded once.
+    let again = d.run(&["verify", "v.csv", "--on", "2026-06-15", "--format", "csv"]);
+    insta::assert_snapshot!(again.all());
+    assert_eq!(d.run(&["events"]).stdout, events);
+}
+
+#[test]
+fn verify_refuses_bad_rows_and_unknown_households_writing_nothing() {
+    let d = Dir::with_small_store();
+    std::fs::write(d.path("bad.csv"), "household_id,person_id,sex\n1,1,F\n1,2,X\n").unwrap();
+    insta::assert_snapshot!(d.run(&["verify", "bad.csv", "--on", "2026-06-15"]).all());
+    std::fs::write(d.path("cols.csv"), "household_id,colour\n1,red\n").unwrap();
+    insta::assert_snapshot!(d.run(&["verify", "cols.csv", "--on", "2026-06-15"]).all());
+    std::fs::write(d.path("nohh.csv"), "household_id,person_id\n1,1\n99,1\n").unwrap();
+    insta::assert_snapshot!(d.run(&["verify", "nohh.csv", "--on", "2026-06-15"]).all());
+    assert_eq!(d.run(&["events"]).stdout, "", "nothing recorded");
 }

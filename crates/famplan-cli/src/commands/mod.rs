@@ -8,6 +8,7 @@ pub mod import;
 pub mod person;
 pub mod report;
 pub mod status;
+pub mod verify;
 
 use chrono::NaiveDate;
 use famplan_store::{Store, StoreError};
