@@ -298,6 +298,16 @@ fn report_prints_rates_by_unit_against_targets() {
         "case_file_rate,cpr",
     ]);
     insta::assert_snapshot!(by_zone.all());
+    // The small snapshot names no keepers: everyone is outside every keeper's grids.
+    let by_keeper = d.run(&["report", "--on", "2026-06-30", "--by", "keeper", "--rates", "case_file_rate"]);
+    insta::assert_snapshot!(by_keeper.all(), @r"
+    exit 0
+    --- stdout
+    rate            unit    numerator  denominator  value   target  verdict  name
+    case_file_rate  (none)  3          4            75.00%  100%    not met  个案建档率
+    case_file_rate  total   3          4            75.00%  100%    not met  个案建档率
+    --- stderr
+    ");
     let csv = d.run(&["report", "--on", "2026-06-30", "--rates", "floating_check_rate", "--format", "csv"]);
     insta::assert_snapshot!(csv.all());
     let json = d.run(&["report", "--on", "2026-06-30", "--rates", "case_file_rate", "--format", "json"]);

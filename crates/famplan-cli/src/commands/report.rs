@@ -98,7 +98,8 @@ pub struct ReportRow {
     pub rate: RateCode,
     /// The rate's Chinese name.
     pub name: &'static str,
-    /// The unit (grid, zone, keeper … id), or `total` for all units.
+    /// The unit (grid, zone, keeper … id), `(none)` for subjects outside every unit, or
+    /// `total` for all units.
     pub unit: String,
     /// The numerator.
     pub numerator: u64,
@@ -145,6 +146,7 @@ impl ReportRow {
 }
 
 const TOTAL: &str = "total";
+const NO_UNIT: &str = "(none)";
 
 /// The report rows: for each rate, one row per unit of `by` and a `total` row, with `D = on`,
 /// `P = period` and `A = on`.
@@ -158,7 +160,9 @@ pub fn rows_for(reg: &Registry, params: Params, codes: &[RateCode], by: GroupBy)
     for &code in codes {
         let table = reg.rate(&Measure::Catalogue(code), &params, by);
         for row in table.rows {
-            out.push(ReportRow::new(code, row.key, row.rate));
+            // Subjects outside every unit (a grid without a keeper, for --by keeper).
+            let unit = if row.key.is_empty() { NO_UNIT.to_string() } else { row.key };
+            out.push(ReportRow::new(code, unit, row.rate));
         }
         out.push(ReportRow::new(code, TOTAL.to_string(), table.total.rate));
     }
