@@ -328,10 +328,11 @@ fn svg(rows: &[&ReportRow]) -> String {
             ly = top + plot_h + 14.0
         );
     }
-    if let Some(t) = target {
+    if let (Some(t), Some(first)) = (target, rows.first()) {
         let _ = writeln!(
             s,
-            "<line class=\"target\" x1=\"{left}\" x2=\"{width:.0}\" y1=\"{ty:.1}\" y2=\"{ty:.1}\"><title>target {t}</title></line><text x=\"{width:.0}\" y=\"{ly:.1}\" text-anchor=\"end\">target {t}</text>",
+            "<line class=\"target\" x1=\"{left}\" x2=\"{width:.0}\" y1=\"{ty:.1}\" y2=\"{ty:.1}\"><title>target {text}</title></line><text x=\"{width:.0}\" y=\"{ly:.1}\" text-anchor=\"end\">target {text}</text>",
+            text = target_text(first.rate, Some(t)),
             ty = y(t),
             ly = y(t) - 4.0
         );
