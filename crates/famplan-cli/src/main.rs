@@ -36,7 +36,8 @@ enum Command {
     /// Check resident ID numbers (公民身份号码): normalised number, birth date and sex, or
     /// why a number is invalid (exit 1).
     Id(commands::id::Args),
-    /// One person: the record, the state on a date, and the case file.
+    /// One person: the record, the state on a date, the case file and the visit schedule
+    /// (obligations with their states and why).
     Person(commands::person::Args),
     /// The event log, or the events that arrived after a sync watermark.
     Events(commands::events::Args),
