@@ -40,10 +40,20 @@ enum Command {
     /// Check resident ID numbers (公民身份号码): normalised number, birth date and sex, or
     /// why a number is invalid (exit 1).
     Id(commands::id::Args),
-    /// One person: the record, the state on a date, and the case file.
+    /// One person: the record, the state on a date, the case file and the visit schedule
+    /// (obligations with their states and why).
     Person(commands::person::Args),
     /// The event log, or the events that arrived after a sync watermark.
     Events(commands::events::Args),
+    /// Rates by zone, grid or keeper against the catalogue's default targets (met / not met /
+    /// no data), as a table, CSV, JSON or one self-contained HTML page with bar charts.
+    Report(commands::report::Args),
+    /// A grid's or a keeper's work list for a date: due and overdue visits, key population
+    /// and special clients first, each with why it is owed.
+    Due(commands::due::Args),
+    /// Record a verification (核查) from a CSV file and print how each person compares with
+    /// the registry: matched, mismatched (which items), unfiled, not found.
+    Verify(commands::verify::Args),
 }
 
 fn run(cli: Cli) -> Result<ExitCode, commands::Failure> {
@@ -55,6 +65,9 @@ fn run(cli: Cli) -> Result<ExitCode, commands::Failure> {
         Command::Id(args) => commands::id::run(args),
         Command::Person(args) => commands::person::run(&cli.db, args),
         Command::Events(args) => commands::events::run(&cli.db, args),
+        Command::Report(args) => commands::report::run(&cli.db, args),
+        Command::Due(args) => commands::due::run(&cli.db, args),
+        Command::Verify(args) => commands::verify::run(&cli.db, args),
     }
 }
 

@@ -63,7 +63,11 @@ pub fn record(value: &impl Serialize, format: Format) -> std::io::Result<()> {
 
 /// Prints rows with a header: aligned columns, CSV, or a JSON array of objects.
 pub fn rows(header: &[&str], rows: &[Vec<String>], format: Format) -> std::io::Result<()> {
-    let mut out = std::io::stdout().lock();
+    rows_to(&mut std::io::stdout().lock(), header, rows, format)
+}
+
+/// Writes rows with a header to `out`: aligned columns, CSV, or a JSON array of objects.
+pub fn rows_to(out: &mut dyn Write, header: &[&str], rows: &[Vec<String>], format: Format) -> std::io::Result<()> {
     match format {
         Format::Json => {
             let list: Vec<serde_json::Map<String, Value>> = rows

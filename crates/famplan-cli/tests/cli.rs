@@ -49,6 +49,20 @@ impl Dir {
         }
     }
 
+    /// A store holding the project's `testdata/snapshot/small` (grids 1011, 1012, 1021).
+    fn with_small_store() -> Dir {
+        let d = Dir::new();
+        let from = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../testdata/snapshot/small");
+        std::fs::create_dir_all(d.path("small")).unwrap();
+        for e in std::fs::read_dir(from).unwrap() {
+            let e = e.unwrap();
+            std::fs::copy(e.path(), d.path("small").join(e.file_name())).unwrap();
+        }
+        let run = d.run(&["import", "small"]);
+        assert_eq!(run.code, 0, "{}", run.stderr);
+        d
+    }
+
     /// A store holding `testdata/good`.
     fn with_good_store() -> Dir {
         let d = Dir::new();
@@ -66,7 +80,7 @@ const EVENTS: &str = r#"{"id":"e1","date":"2026-02-14","recorded_at":"2026-02-15
 fn every_command_has_help() {
     let d = Dir::new();
     let mut all = d.run(&["--help"]).stdout;
-    for cmd in ["status", "import", "export", "id", "person", "events"] {
+    for cmd in ["status", "import", "export", "id", "person", "events", "report", "due", "verify"] {
         let run = d.run(&[cmd, "--help"]);
         assert_eq!(run.code, 0, "{cmd}");
         all.push_str(&format!("\n===== famplan {cmd} --help\n{}", run.stdout));
@@ -138,9 +152,10 @@ fn import_status_person_events_export() {
     let run = d.run(&["person", "p3", "--on", "2026-06-30", "--format", "json"]);
     assert_eq!(run.code, 0, "{}", run.stderr);
     let json: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
-    assert_eq!(json["state"]["marital"], "married");
-    assert_eq!(json["record"]["name"], "张丽");
-    assert_eq!(json["case_file"]["status"]["status"], "open");
+    assert_eq!(json["person"]["state"]["marital"], "married");
+    assert_eq!(json["person"]["record"]["name"], "张丽");
+    assert_eq!(json["person"]["case_file"]["status"]["status"], "open");
+    assert!(json["obligations"].is_array());
     insta::assert_snapshot!(d.run(&["person", "p3", "--on", "2026-01-01"]).stdout);
     insta::assert_snapshot!(d.run(&["person", "nobody"]).all(), @r"
     exit 1
@@ -289,4 +304,138 @@ fn demo_fills_the_store_and_prints_rates_and_a_work_list() {
     let v: serde_json::Value = serde_json::from_str(&status.stdout).unwrap();
     assert_eq!(v["conflicts"], 0);
     assert!(v["events"].as_u64().unwrap() > 1000, "{}", status.stdout);
+}
+
+#[test]
+fn report_prints_rates_by_unit_against_targets() {
+    let d = Dir::with_small_store();
+    let table = d.run(&["report", "--on", "2026-06-30", "--period", "2026-Q2"]);
+    insta::assert_snapshot!(table.all());
+    let by_zone = d.run(&[
+        "report",
+        "--on",
+        "2026-06-30",
+        "--period",
+        "2026-Q2",
+        "--by",
+        "zone",
+        "--rates",
+        "case_file_rate,cpr",
+    ]);
+    insta::assert_snapshot!(by_zone.all());
+    // The small snapshot names no keepers: everyone is outside every keeper's grids.
+    let by_keeper = d.run(&["report", "--on", "2026-06-30", "--by", "keeper", "--rates", "case_file_rate"]);
+    insta::assert_snapshot!(by_keeper.all(), @r"
+    exit 0
+    --- stdout
+    rate            unit    numerator  denominator  value   target  verdict  name
+    case_file_rate  (none)  3          4            75.00%  100%    not met  个案建档率
+    case_file_rate  total   3          4            75.00%  100%    not met  个案建档率
+    --- stderr
+    ");
+    let csv = d.run(&["report", "--on", "2026-06-30", "--rates", "floating_check_rate", "--format", "csv"]);
+    insta::assert_snapshot!(csv.all());
+    let json = d.run(&["report", "--on", "2026-06-30", "--rates", "case_file_rate", "--format", "json"]);
+    assert_eq!(json.code, 0, "{}", json.stderr);
+    let rows: serde_json::Value = serde_json::from_str(&json.stdout).unwrap();
+    let total = rows.as_array().unwrap().iter().find(|r| r["unit"] == "total").unwrap();
+    assert_eq!(total["rate"], "case_file_rate");
+    assert!(total["denominator"].as_u64().unwrap() > 0);
+    insta::assert_snapshot!(json.stdout);
+
+    let html = d.run(&["report", "--on", "2026-06-30", "--period", "2026-Q2", "--format", "html", "--out", "r.html"]);
+    assert_eq!((html.code, html.stdout.as_str()), (0, ""), "{}", html.stderr);
+    let page = std::fs::read_to_string(d.path("r.html")).unwrap();
+    assert!(page.starts_with("<!DOCTYPE html>"));
+    assert_eq!(page.matches("<svg").count(), 7, "one chart per default rate");
+    // Every default rate but cpr has a default target in the catalogue.
+    assert_eq!(page.matches("class=\"target\"").count(), 6, "each chart with a target has its line");
+    assert!(!page.contains("<script") && !page.contains("src=") && !page.contains("<link"), "self-contained");
+    insta::assert_snapshot!(page);
+}
+
+#[test]
+fn report_refuses_bad_options() {
+    let d = Dir::with_small_store();
+    insta::assert_snapshot!(d.run(&["report", "--period", "2026-Q5"]).all());
+    insta::assert_snapshot!(d.run(&["report", "--rates", "cpr,nope"]).all());
+    insta::assert_snapshot!(d.run(&["report", "--by", "street"]).all());
+}
+
+#[test]
+fn due_prints_the_work_list_with_why() {
+    let d = Dir::with_small_store();
+    insta::assert_snapshot!(d.run(&["due", "--grid", "1011", "--on", "2026-06-10"]).all());
+    insta::assert_snapshot!(d.run(&["due", "--grid", "1012", "--on", "2026-06-10", "--format", "csv"]).all());
+    let json = d.run(&["due", "--grid", "1011", "--on", "2026-06-10", "--format", "json"]);
+    let items: serde_json::Value = serde_json::from_str(&json.stdout).unwrap();
+    let items = items.as_array().unwrap();
+    assert!(!items.is_empty());
+    assert!(items.iter().all(|i| i["state"] == "due" || i["state"] == "overdue"));
+    // key population first
+    let key: Vec<bool> = items.iter().map(|i| i["priority"] == "key").collect();
+    assert!(key.windows(2).all(|w| w[0] >= w[1]), "{key:?}");
+}
+
+#[test]
+fn due_refuses_an_unknown_grid_or_keeper() {
+    let d = Dir::with_small_store();
+    insta::assert_snapshot!(d.run(&["due", "--grid", "9999", "--on", "2026-06-10"]).all());
+    insta::assert_snapshot!(d.run(&["due", "--keeper", "nobody"]).all());
+    insta::assert_snapshot!(d.run(&["due", "--on", "2026-06-10"]).all());
+}
+
+#[test]
+fn person_json_has_the_obligations() {
+    let d = Dir::with_small_store();
+    let run = d.run(&["person", "1", "--on", "2026-06-10", "--format", "json"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let json: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
+    assert_eq!(json["person"]["record"]["name"], "李梅");
+    let obs = json["obligations"].as_array().unwrap();
+    // IUD inserted 2026-01-31: follow-ups due 2026-02-28, 04-30, 07-31, 2027-01-31.
+    let iud: Vec<&str> =
+        obs.iter().filter(|o| o["rule"] == "iud_followup").map(|o| o["due"].as_str().unwrap()).collect();
+    assert_eq!(&iud[..2], ["2026-02-28", "2026-04-30"]);
+    let first = obs.iter().find(|o| o["rule"] == "iud_followup").unwrap();
+    assert_eq!(first["state"], "done");
+    assert_eq!(first["window"].as_array().unwrap().len(), 2);
+    assert_eq!(first["because"], "persons.csv method_start");
+    assert_eq!(first["fulfilled_by"]["by"], "1");
+    insta::assert_snapshot!(run.stdout);
+    insta::assert_snapshot!(d.run(&["person", "1", "--on", "2026-06-10"]).stdout);
+}
+
+const VERIFICATION: &str =
+    "household_id,person_id,name,sex,birth_date,id_number,relation,residency,marital_status,method,method_start
+1,1,李梅,F,1990-05-01,,,registered,married,iud,2026-01-31
+1,2,王强,M,1988-02-11,,,registered,single,,
+1,,李小,F,2026-03-01,,child,registered,single,,
+2,3,,F,2008-02-29,,,floating,single,,
+";
+
+#[test]
+fn verify_records_the_round_and_compares_it() {
+    let d = Dir::with_small_store();
+    std::fs::write(d.path("v.csv"), VERIFICATION).unwrap();
+    // 1 matches; 2 is recorded married, observed single; 李小 is not filed; 4 was not seen.
+    insta::assert_snapshot!(d.run(&["verify", "v.csv", "--on", "2026-06-15"]).all());
+    let events = d.run(&["events"]).stdout;
+    assert_eq!(events.matches("verification_recorded").count(), 2, "one event per household");
+    // Sent again: the same events, recorded once.
+    let again = d.run(&["verify", "v.csv", "--on", "2026-06-15", "--format", "csv"]);
+    insta::assert_snapshot!(again.all());
+    assert_eq!(d.run(&["events"]).stdout, events);
+}
+
+#[test]
+fn verify_refuses_bad_rows_and_unknown_households_writing_nothing() {
+    let d = Dir::with_small_store();
+    std::fs::write(d.path("bad.csv"), "household_id,person_id,sex\n1,1,F\n1,2,X\n").unwrap();
+    insta::assert_snapshot!(d.run(&["verify", "bad.csv", "--on", "2026-06-15"]).all());
+    std::fs::write(d.path("cols.csv"), "household_id,colour\n1,red\n").unwrap();
+    insta::assert_snapshot!(d.run(&["verify", "cols.csv", "--on", "2026-06-15"]).all());
+    std::fs::write(d.path("nohh.csv"), "household_id,person_id\n1,1\n99,1\n").unwrap();
+    insta::assert_snapshot!(d.run(&["verify", "nohh.csv", "--on", "2026-06-15"]).all());
+    assert_eq!(d.run(&["events"]).stdout, "", "nothing recorded");
 }

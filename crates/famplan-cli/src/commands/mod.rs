@@ -1,12 +1,15 @@
 //! One file per subcommand: its `Args` (clap derive) and its `run`.
 
 pub mod demo;
+pub mod due;
 pub mod events;
 pub mod export;
 pub mod id;
 pub mod import;
 pub mod person;
+pub mod report;
 pub mod status;
+pub mod verify;
 
 use chrono::NaiveDate;
 use famplan_store::{Store, StoreError};
