@@ -12,4 +12,6 @@ mod snapshot;
 mod events_io;
 // Properties: arrival order, merge, round trips.
 mod props;
+// Inputs the fuzz targets (fuzz/) found, each with the behaviour it must have.
+mod fuzz_regressions;
 mod util;
