@@ -164,7 +164,10 @@ impl Period {
     /// assert_eq!(famplan::Period::statistical_year(2026).unwrap().to_string(), "2025-10-01..2026-09-30");
     /// ```
     pub fn statistical_year(year: i32) -> Option<Period> {
-        Some(Period { start: NaiveDate::from_ymd_opt(year - 1, 10, 1)?, end: NaiveDate::from_ymd_opt(year, 9, 30)? })
+        Some(Period {
+            start: NaiveDate::from_ymd_opt(year.checked_sub(1)?, 10, 1)?,
+            end: NaiveDate::from_ymd_opt(year, 9, 30)?,
+        })
     }
 
     /// The month that holds `date`.

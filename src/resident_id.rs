@@ -373,8 +373,12 @@ impl Phone {
             return Ok(Phone(digits.into_boxed_str()));
         }
         if let Some((area, local)) = t.split_once('-') {
-            let ok_area =
-                area.starts_with('0') && (3..=4).contains(&area.len()) && area.bytes().all(|c| c.is_ascii_digit());
+            // `00` opens an international prefix, never an area code: `0086-1200860` would
+            // lose its `0086` on the next parse.
+            let ok_area = area.starts_with('0')
+                && !area.starts_with("00")
+                && (3..=4).contains(&area.len())
+                && area.bytes().all(|c| c.is_ascii_digit());
             let ok_local = (7..=8).contains(&local.len()) && local.bytes().all(|c| c.is_ascii_digit());
             if ok_area && ok_local {
                 return Ok(Phone(format!("{area}-{local}").into_boxed_str()));

@@ -14,6 +14,8 @@ mod events_io;
 mod props;
 // Rates: every catalogue rate worked out by hand (testdata/rates), targets, properties.
 mod rate;
+// Inputs the fuzz targets (fuzz/) found, each with the behaviour it must have.
+mod fuzz_regressions;
 mod util;
 // Visit schedules: every default rule worked out by hand, work lists, incremental updates, properties.
 mod visit;
