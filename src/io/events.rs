@@ -106,8 +106,15 @@ pub(crate) fn read_events_located(
                 &["id", "date", "recorded_at", "recorded_by", "kind"],
                 &["data"],
             )?;
-            let mut rec = csv::ByteRecord::new();
+            let mut rec = csv::StringRecord::new();
             while let Some(n) = t.next(&mut rec)? {
+                let n = match n {
+                    Ok(n) => n,
+                    Err(e) => {
+                        errors.push(e);
+                        continue;
+                    }
+                };
                 let row = super::table::Row::new(&t, &rec, n);
                 match csv_event(&row) {
                     Ok(e) => out.push((n, e)),

@@ -9,7 +9,7 @@ use crate::{
     Registry, Rejection, Residency, ResidentId, Sex, Tag,
 };
 use chrono::NaiveDate;
-use csv::ByteRecord;
+use csv::StringRecord;
 use std::io::{Read, Write};
 
 /// One row of `areas.csv`: a grid and its ancestry.
@@ -699,8 +699,15 @@ fn each_row<R: Read>(
 ) -> Result<(), Error> {
     let mut t = Table::open(file, reader, required, optional)?;
     b.summary.warnings.append(&mut t.warnings);
-    let mut rec = ByteRecord::new();
+    let mut rec = StringRecord::new();
     while let Some(line) = t.next(&mut rec)? {
+        let line = match line {
+            Ok(line) => line,
+            Err(e) => {
+                sink.push(e, &mut b.summary)?;
+                continue;
+            }
+        };
         let row = Row::new(&t, &rec, line);
         if let Err(e) = f(b, &row) {
             sink.push(locate(e, &row), &mut b.summary)?;

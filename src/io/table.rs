@@ -1,7 +1,7 @@
 //! A CSV table with named columns, read as bytes and checked field by field.
 
 use crate::{Error, Location};
-use csv::ByteRecord;
+use csv::StringRecord;
 use std::io::Read;
 
 pub(crate) struct Table<R: Read> {
@@ -10,6 +10,8 @@ pub(crate) struct Table<R: Read> {
     /// For each wanted column, its index in the file.
     pub cols: Vec<Option<usize>>,
     names: Vec<&'static str>,
+    /// The header as written, to name the column of a bad byte.
+    header: Vec<String>,
     pub warnings: Vec<String>,
 }
 
@@ -83,23 +85,35 @@ impl<R: Read> Table<R> {
             rdr,
             cols,
             names: required.iter().chain(optional).copied().collect(),
+            header: names,
             warnings,
         })
     }
 
-    /// Reads the next row; `Ok(None)` at the end.
-    pub(crate) fn next(&mut self, rec: &mut ByteRecord) -> Result<Option<u64>, Error> {
-        match self.rdr.read_byte_record(rec) {
-            Ok(true) => Ok(Some(rec.position().map(|p| p.line()).unwrap_or(0))),
+    /// Reads the next row (checked as UTF-8 once, as a whole); `Ok(None)` at the end.
+    /// A row that is not UTF-8 is an error of that row only (`Ok(Some(Err(..)))`): reading
+    /// goes on with the next one.
+    pub(crate) fn next(&mut self, rec: &mut StringRecord) -> Result<Option<Result<u64, Error>>, Error> {
+        match self.rdr.read_record(rec) {
+            Ok(true) => Ok(Some(Ok(rec.position().map(|p| p.line()).unwrap_or(0)))),
             Ok(false) => Ok(None),
-            Err(e) => Err(io_error(&self.file, e)),
+            Err(e) => {
+                if let csv::ErrorKind::Utf8 { pos, err } = e.kind() {
+                    let line = pos.as_ref().map(|p| p.line()).unwrap_or(0);
+                    let column =
+                        self.header.get(err.field()).cloned().unwrap_or_else(|| format!("field {}", err.field() + 1));
+                    let at = Location::new(self.file.clone(), line, column);
+                    return Ok(Some(Err(Error::Invalid { at, reason: "not UTF-8 text".into() })));
+                }
+                Err(io_error(&self.file, e))
+            }
         }
     }
 }
 
 /// A view of one row with typed, located field access.
 pub(crate) struct Row<'a> {
-    pub rec: &'a ByteRecord,
+    pub rec: &'a StringRecord,
     pub cols: &'a [Option<usize>],
     pub file: &'a str,
     pub names: &'a [&'static str],
@@ -107,7 +121,7 @@ pub(crate) struct Row<'a> {
 }
 
 impl<'a> Row<'a> {
-    pub(crate) fn new<R: Read>(t: &'a Table<R>, rec: &'a ByteRecord, line: u64) -> Row<'a> {
+    pub(crate) fn new<R: Read>(t: &'a Table<R>, rec: &'a StringRecord, line: u64) -> Row<'a> {
         Row { rec, cols: &t.cols, file: &t.file, names: &t.names, line }
     }
 
@@ -122,16 +136,11 @@ impl<'a> Row<'a> {
     /// The raw text of a column (empty when the column is absent or the field empty).
     pub(crate) fn text(&self, col: usize) -> Result<&'a str, Error> {
         let Some(i) = self.cols[col] else { return Ok("") };
-        let bytes = self.rec.get(i).unwrap_or(b"");
-        // Most fields are short ASCII: check that directly, and trim only when needed.
-        let text = if bytes.is_ascii() {
-            std::str::from_utf8(bytes).expect("ASCII is UTF-8")
-        } else {
-            std::str::from_utf8(bytes).map_err(|_| self.err(col, "not UTF-8 text"))?
-        };
-        match (bytes.first(), bytes.last()) {
-            (Some(a), Some(b))
-                if a.is_ascii_whitespace() || b.is_ascii_whitespace() || !a.is_ascii() || !b.is_ascii() =>
+        let text = self.rec.get(i).unwrap_or("");
+        let b = text.as_bytes();
+        match (b.first(), b.last()) {
+            (Some(a), Some(z))
+                if a.is_ascii_whitespace() || z.is_ascii_whitespace() || !a.is_ascii() || !z.is_ascii() =>
             {
                 Ok(text.trim())
             }
