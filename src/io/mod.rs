@@ -30,6 +30,7 @@ mod table;
 
 pub use events::{EventFormat, read_events, write_events};
 pub use snapshot::{
-    AreaRow, HouseholdRow, ImportMode, ImportSummary, PersonRow, SnapshotBuilder, SnapshotFiles, SnapshotWriters,
-    UndatedCounts, VisitRow, read_snapshot, write_snapshot,
+    AREA_COLUMNS, AreaRow, HOUSEHOLD_COLUMNS, HouseholdRow, ImportMode, ImportSummary, PERSON_COLUMNS,
+    PERSON_REQUIRED_COLUMNS, PersonRow, SnapshotBuilder, SnapshotFiles, SnapshotWriters, UndatedCounts, VISIT_COLUMNS,
+    VisitRow, read_snapshot, write_snapshot,
 };

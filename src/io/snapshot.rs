@@ -638,9 +638,32 @@ impl<'a> SnapshotFiles<'a> {
     }
 }
 
-const AREA_COLS: [&str; 3] = ["grid_id", "zone_id", "community_id"];
-const HOUSEHOLD_COLS: [&str; 3] = ["household_id", "grid_id", "kind"];
-const PERSON_REQUIRED: [&str; 11] = [
+/// The columns of `areas.csv`, in file order.
+///
+/// # Example
+///
+/// ```
+/// assert_eq!(famplan::io::AREA_COLUMNS[0], "grid_id");
+/// ```
+pub const AREA_COLUMNS: [&str; 3] = ["grid_id", "zone_id", "community_id"];
+/// The columns of `households.csv`, in file order.
+///
+/// # Example
+///
+/// ```
+/// assert_eq!(famplan::io::HOUSEHOLD_COLUMNS[2], "kind");
+/// ```
+pub const HOUSEHOLD_COLUMNS: [&str; 3] = ["household_id", "grid_id", "kind"];
+/// The columns of `persons.csv`, in file order: the first [`PERSON_REQUIRED_COLUMNS`] are
+/// required, the rest optional.
+///
+/// # Example
+///
+/// ```
+/// use famplan::io::{PERSON_COLUMNS, PERSON_REQUIRED_COLUMNS};
+/// assert_eq!(PERSON_COLUMNS[PERSON_REQUIRED_COLUMNS - 1], "last_birth_date");
+/// ```
+pub const PERSON_COLUMNS: [&str; 18] = [
     "person_id",
     "household_id",
     "grid_id",
@@ -652,10 +675,35 @@ const PERSON_REQUIRED: [&str; 11] = [
     "contraceptive_method",
     "method_start",
     "last_birth_date",
+    "name",
+    "id_number",
+    "phone",
+    "marital_since",
+    "residency_since",
+    "case_file_opened",
+    "tags",
 ];
-const PERSON_OPTIONAL: [&str; 7] =
-    ["name", "id_number", "phone", "marital_since", "residency_since", "case_file_opened", "tags"];
-const VISIT_COLS: [&str; 4] = ["visit_id", "person_id", "date", "kind"];
+/// How many of [`PERSON_COLUMNS`] are required.
+///
+/// # Example
+///
+/// ```
+/// assert_eq!(famplan::io::PERSON_REQUIRED_COLUMNS, 11);
+/// ```
+pub const PERSON_REQUIRED_COLUMNS: usize = 11;
+/// The columns of `visits.csv`, in file order.
+///
+/// # Example
+///
+/// ```
+/// assert_eq!(famplan::io::VISIT_COLUMNS.len(), 4);
+/// ```
+pub const VISIT_COLUMNS: [&str; 4] = ["visit_id", "person_id", "date", "kind"];
+const AREA_COLS: [&str; 3] = AREA_COLUMNS;
+const HOUSEHOLD_COLS: [&str; 3] = HOUSEHOLD_COLUMNS;
+const PERSON_REQUIRED: &[&str] = PERSON_COLUMNS.split_at(PERSON_REQUIRED_COLUMNS).0;
+const PERSON_OPTIONAL: &[&str] = PERSON_COLUMNS.split_at(PERSON_REQUIRED_COLUMNS).1;
+const VISIT_COLS: [&str; 4] = VISIT_COLUMNS;
 
 struct Sink {
     mode: ImportMode,
@@ -812,7 +860,7 @@ pub fn read_snapshot(files: SnapshotFiles<'_>, mode: ImportMode) -> Result<(Regi
         })
     })?;
     run(&mut sink, |sink| {
-        each_row(&pn, pr, &PERSON_REQUIRED, &PERSON_OPTIONAL, &mut b, sink, |b, r| b.add_person(&person_row(r)?))
+        each_row(&pn, pr, PERSON_REQUIRED, PERSON_OPTIONAL, &mut b, sink, |b, r| b.add_person(&person_row(r)?))
     })?;
     run(&mut sink, |sink| {
         each_row(&vn, vr, &VISIT_COLS, &[], &mut b, sink, |b, r| {

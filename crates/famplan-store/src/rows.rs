@@ -7,32 +7,13 @@ use famplan::{Location, Registry};
 use rusqlite::{Connection, Row, params_from_iter};
 use std::path::Path;
 
-/// The columns of each table, in table order; equal to the snapshot files' column names.
-pub(crate) const AREAS: [&str; 3] = ["grid_id", "zone_id", "community_id"];
-pub(crate) const HOUSEHOLDS: [&str; 3] = ["household_id", "grid_id", "kind"];
-pub(crate) const PERSONS: [&str; 18] = [
-    "person_id",
-    "household_id",
-    "grid_id",
-    "sex",
-    "birth_date",
-    "marital_status",
-    "residency",
-    "case_file",
-    "contraceptive_method",
-    "method_start",
-    "last_birth_date",
-    "name",
-    "id_number",
-    "phone",
-    "marital_since",
-    "residency_since",
-    "case_file_opened",
-    "tags",
-];
+/// The columns of each table, in table order: the core's snapshot columns.
+pub(crate) const AREAS: [&str; 3] = famplan::io::AREA_COLUMNS;
+pub(crate) const HOUSEHOLDS: [&str; 3] = famplan::io::HOUSEHOLD_COLUMNS;
+pub(crate) const PERSONS: [&str; 18] = famplan::io::PERSON_COLUMNS;
 /// The first `PERSONS_REQUIRED` person columns are always written; the rest only when a row has a value.
-const PERSONS_REQUIRED: usize = 11;
-pub(crate) const VISITS: [&str; 4] = ["visit_id", "person_id", "date", "kind"];
+const PERSONS_REQUIRED: usize = famplan::io::PERSON_REQUIRED_COLUMNS;
+pub(crate) const VISITS: [&str; 4] = famplan::io::VISIT_COLUMNS;
 
 /// The snapshot tables in load order, with their columns.
 pub(crate) const TABLES: [(&str, &[&str]); 4] =
