@@ -1,95 +1,14 @@
-//! Rate benchmarks: SIX_RATES.md's six rates on a synthetic registry.
+//! Rate benchmarks: SIX_RATES.md's six rates on the seeded generator's city.
 //!
 //! The size is `FAMPLAN_BENCH_PERSONS` (default 1 000 000). Every iteration asserts its
 //! counts against a plain reference computation made once with the public per-person API.
 
 use criterion::{BenchmarkId, Criterion};
-use famplan::io::{AreaRow, HouseholdRow, PersonRow, SnapshotBuilder, VisitRow};
-use famplan::{
-    CustomRate, GroupBy, HousingKind, MaritalStatus, Measure, Method, Params, Period, RateCode, Registry, Residency,
-    Sex,
-};
+use famplan::{CustomRate, GroupBy, Measure, Method, Params, Period, RateCode, Registry, Residency, Sex};
 use std::hint::black_box;
 
 fn d(s: &str) -> chrono::NaiveDate {
     s.parse().expect("a date")
-}
-
-struct Rng(u64);
-
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 ^= self.0 << 13;
-        self.0 ^= self.0 >> 7;
-        self.0 ^= self.0 << 17;
-        self.0
-    }
-    fn below(&mut self, n: u64) -> u64 {
-        self.next() % n
-    }
-}
-
-/// A city of `n` persons in 180 grids (10 communities × 9 zones × 2 grids), ~3 per household,
-/// loaded like a snapshot directory (DOMAIN §15) through [`SnapshotBuilder`].
-pub fn registry(n: usize) -> Registry {
-    let mut b = SnapshotBuilder::new();
-    b.reserve(n);
-    let mut grids = Vec::new();
-    for c in 0..10 {
-        for z in 0..9 {
-            for g in 0..2 {
-                let (cid, zid, gid) =
-                    (format!("{c}"), format!("{}", c * 100 + z), format!("{}", (c * 100 + z) * 10 + g));
-                b.add_area(&AreaRow { grid_id: &gid, zone_id: &zid, community_id: &cid }).expect("an area");
-                grids.push(gid);
-            }
-        }
-    }
-    let households = n.div_ceil(3);
-    let mut rng = Rng(0x9e37_79b9_7f4a_7c15);
-    let grid_of = |h: usize| grids[h * grids.len() / households].as_str();
-    for h in 0..households {
-        let kind = if rng.below(10) == 0 { HousingKind::Rental } else { HousingKind::Owner };
-        b.add_household(&HouseholdRow { household_id: &format!("{h}"), grid_id: grid_of(h), kind })
-            .expect("a household");
-    }
-    let epoch = d("1950-01-01");
-    let mut visit = 0u64;
-    for i in 0..n {
-        let sex = if rng.below(2) == 0 { Sex::Female } else { Sex::Male };
-        let birth = epoch + chrono::Days::new(rng.below(27_000));
-        let marital = match rng.below(10) {
-            0..=3 => MaritalStatus::Single,
-            4..=8 => MaritalStatus::Married,
-            _ => MaritalStatus::Divorced,
-        };
-        let residency = if rng.below(5) == 0 { Residency::Floating } else { Residency::Registered };
-        let (pid, hid) = (format!("{i}"), format!("{}", i / 3));
-        let mut row = PersonRow::new(&pid, &hid, grid_of(i / 3), sex, birth, marital, residency);
-        row.case_file = sex == Sex::Female && rng.below(10) < 7;
-        let mut visits = Vec::new();
-        if sex == Sex::Female && rng.below(10) < 6 {
-            let method = [Method::Iud, Method::Pill, Method::Condom, Method::None][rng.below(4) as usize];
-            row.contraceptive_method = Some(method);
-            row.method_start = (rng.below(10) < 9).then(|| d("2025-01-01") + chrono::Days::new(rng.below(540)));
-            if method == Method::Iud {
-                for _ in 0..rng.below(4) {
-                    visits.push((d("2025-02-01") + chrono::Days::new(rng.below(530)), "post_surgery"));
-                }
-            }
-        }
-        if residency == Residency::Floating && rng.below(10) < 7 {
-            visits.push((d("2026-05-20") + chrono::Days::new(rng.below(45)), "floating_monthly_check"));
-        }
-        b.add_person(&row).expect("a person");
-        for (date, kind) in visits {
-            visit += 1;
-            b.add_visit(&VisitRow { visit_id: &format!("{visit}"), person_id: &pid, date, kind }).expect("a visit");
-        }
-    }
-    let (reg, summary) = b.finish();
-    assert!(summary.rejects.is_empty(), "{:?}", summary.rejects.first());
-    reg
 }
 
 /// The six rates' jobs: case file rate, CPR (married WRA) and floating check on D /
@@ -144,7 +63,8 @@ fn reference(reg: &Registry) -> [(u64, u64); 4] {
 /// Registers the rate benchmarks.
 pub fn define(c: &mut Criterion) {
     let n = crate::persons() as usize;
-    let reg = registry(n);
+    // The seeded generator's city, loaded like a snapshot directory (DOMAIN §15).
+    let reg = crate::registry::load(&crate::registry::snapshot(n as u64));
     let want = reference(&reg);
     let (ms, ps) = six_jobs();
     let jobs: Vec<(&Measure, Params)> = ms.iter().zip(ps.iter().copied()).collect();
