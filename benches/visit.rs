@@ -223,6 +223,9 @@ pub fn define(c: &mut Criterion) {
             schedule.apply(&mut reg, e).unwrap();
         })
     });
-    let dec = schedule.person(&reg, &floating[1 % floating.len()].as_str().into(), visit_day);
-    assert!(dec.iter().any(|o| o.due.to_string() == "2026-12-31" && o.state == famplan::ObligationState::Done));
+    // When a filter skipped this benchmark, no visit was recorded and there is nothing to check.
+    if k > 0 {
+        let dec = schedule.person(&reg, &floating[1 % floating.len()].as_str().into(), visit_day);
+        assert!(dec.iter().any(|o| o.due.to_string() == "2026-12-31" && o.state == famplan::ObligationState::Done));
+    }
 }
