@@ -24,16 +24,6 @@ pub struct Args {
     today: Option<NaiveDate>,
 }
 
-/// The rates the community is judged on (目标管理责任制), in the order printed.
-const RATES: [RateCode; 6] = [
-    RateCode::CaseFileRate,
-    RateCode::FollowupRate,
-    RateCode::HomeVisitRate,
-    RateCode::SupplyFollowupRate,
-    RateCode::FloatingCheckRate,
-    RateCode::ReconciliationRate,
-];
-
 /// Generates, stores, and prints.
 pub fn run(db: &Path, args: Args) -> Result<ExitCode, Failure> {
     let today = date_or_today(args.today);
@@ -56,11 +46,13 @@ pub fn run(db: &Path, args: Args) -> Result<ExitCode, Failure> {
     );
     let reg = store.registry().map_err(store_error(db))?;
 
-    // Rates over the last full month (the reconciliation over the last full quarter), known
-    // as of today.
+    // The report's rates that have a target (目标管理责任制), over the last full month (the
+    // reconciliation over the last full quarter), known as of today.
+    let rates: Vec<RateCode> =
+        super::report::DEFAULT_RATES.iter().copied().filter(|c| c.info().default_target.is_some()).collect();
     let month = Period::month_of(Period::month_of(today).start.pred_opt().expect("a day before"));
     let quarter = Period::quarter_of(Period::quarter_of(today).start.pred_opt().expect("a day before"));
-    let tables: Vec<_> = RATES
+    let tables: Vec<_> = rates
         .iter()
         .map(|&c| {
             let period = if c == RateCode::ReconciliationRate { quarter } else { month };
@@ -68,7 +60,7 @@ pub fn run(db: &Path, args: Args) -> Result<ExitCode, Failure> {
         })
         .collect();
     let mut header = vec!["grid".to_string(), "keeper".to_string()];
-    header.extend(RATES.iter().map(|c| {
+    header.extend(rates.iter().map(|c| {
         let info = c.info();
         format!("{} ≥{}%", info.zh, info.default_target.unwrap_or(0.0))
     }));
@@ -83,7 +75,7 @@ pub fn run(db: &Path, args: Args) -> Result<ExitCode, Failure> {
     for grid in &grids {
         let keeper = reg.areas().keeper(&grid.id.as_str().into()).and_then(|k| k.name.clone()).unwrap_or_default();
         let mut row = vec![grid.id.clone(), keeper];
-        for (t, c) in tables.iter().zip(RATES) {
+        for (t, c) in tables.iter().zip(&rates) {
             row.push(
                 t.row(&grid.id).map(|r| mark(&r.rate, c.info().default_target)).unwrap_or_else(|| "no data".into()),
             );
@@ -91,7 +83,7 @@ pub fn run(db: &Path, args: Args) -> Result<ExitCode, Failure> {
         rows.push(row);
     }
     let mut total = vec!["all".to_string(), String::new()];
-    total.extend(tables.iter().zip(RATES).map(|(t, c)| mark(&t.total.rate, c.info().default_target)));
+    total.extend(tables.iter().zip(&rates).map(|(t, c)| mark(&t.total.rate, c.info().default_target)));
     rows.push(total);
     println!("Rates by grid for {month} (quarterly reconciliation: {quarter}), as of {today}; ✓ = target met:\n");
     output::rows(&header.iter().map(String::as_str).collect::<Vec<_>>(), &rows, Format::Table)?;
