@@ -575,23 +575,7 @@ impl<'c> Sim<'c> {
     }
 
     fn single_marital(&mut self, age: u32) -> MaritalStatus {
-        use MaritalStatus::*;
-        let w: [u32; 4] = match age {
-            0..20 => return Single,
-            20..25 => [900, 95, 5, 0],
-            25..30 => [550, 420, 28, 2],
-            30..40 => [250, 650, 85, 15],
-            40..60 => [60, 740, 120, 80],
-            60..75 => [30, 620, 70, 280],
-            _ => [20, 350, 30, 600],
-        };
-        let x = self.rng.random_range(0..1000);
-        [Single, Married, Divorced, Widowed][match x {
-            x if x < w[0] => 0,
-            x if x < w[0] + w[1] => 1,
-            x if x < w[0] + w[1] + w[2] => 2,
-            _ => 3,
-        }]
+        crate::people::marital_by_age(age, &mut self.rng)
     }
 
     /// Registers one household of up to `max` persons on `date`; returns its members.

@@ -2,7 +2,7 @@
 //! small random helpers shared by both generators.
 
 use chrono::{Datelike, Duration, NaiveDate};
-use famplan::{Phone, ResidentId, Sex};
+use famplan::{MaritalStatus, Phone, ResidentId, Sex};
 use rand::Rng;
 use rand_chacha::ChaCha8Rng;
 
@@ -237,6 +237,31 @@ pub(crate) fn push_u64(buf: &mut Vec<u8>, mut n: u64) {
         }
     }
     buf.extend_from_slice(&tmp[i..]);
+}
+
+/// Marital status of someone not living with a spouse, by age: one draw from a per-mille
+/// table (single, married, divorced, widowed); under 20 is always single and draws nothing.
+pub(crate) fn marital_by_age(age: u32, rng: &mut Rand) -> MaritalStatus {
+    use MaritalStatus::*;
+    let w: [u32; 4] = match age {
+        0..20 => return Single,
+        20..25 => [900, 95, 5, 0],
+        25..30 => [550, 420, 28, 2],
+        30..40 => [250, 650, 85, 15],
+        40..60 => [60, 740, 120, 80],
+        60..75 => [30, 620, 70, 280],
+        _ => [20, 350, 30, 600],
+    };
+    let x = rng.random_range(0..1000);
+    if x < w[0] {
+        Single
+    } else if x < w[0] + w[1] {
+        Married
+    } else if x < w[0] + w[1] + w[2] {
+        Divorced
+    } else {
+        Widowed
+    }
 }
 
 #[cfg(test)]

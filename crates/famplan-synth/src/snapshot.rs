@@ -551,29 +551,8 @@ impl<'c> Generator<'c> {
         }
     }
 
-    /// Marital status of someone not living with a spouse, by age.
     fn marital(&mut self, age: u32) -> MaritalStatus {
-        use MaritalStatus::*;
-        // (single, married, divorced, widowed) per mille.
-        let w: [u32; 4] = match age {
-            0..20 => return Single,
-            20..25 => [900, 95, 5, 0],
-            25..30 => [550, 420, 28, 2],
-            30..40 => [250, 650, 85, 15],
-            40..60 => [60, 740, 120, 80],
-            60..75 => [30, 620, 70, 280],
-            _ => [20, 350, 30, 600],
-        };
-        let x = self.rng.random_range(0..1000);
-        if x < w[0] {
-            Single
-        } else if x < w[0] + w[1] {
-            Married
-        } else if x < w[0] + w[1] + w[2] {
-            Divorced
-        } else {
-            Widowed
-        }
+        crate::people::marital_by_age(age, &mut self.rng)
     }
 
     fn person<H: Write, P: Write, V: Write>(
