@@ -84,8 +84,8 @@ pub use id::{BuildingId, CommunityId, EventId, GridId, GroupId, HouseholdId, Per
 pub use person::{MaritalStatus, Person, PersonState, Relation, Residency, Sex, Tag, Tags};
 pub use rate::{
     Allocation, Assessment, Comparison, Counts, CustomRate, Due, Entry, FollowUpRule, FollowUpTrigger, GroupBy,
-    Measure, Params, Partial, PersonFilter, Rate, RateCode, RateInfo, Reason, Row, Scale, Table, Target, TriggerEvent,
-    VerificationOutcome, VerifiedPerson, assess, catalogue,
+    Measure, Params, Partial, PersonFilter, Rate, RateCode, RateInfo, Reason, Row, Scale, StateBasis, Table, Target,
+    TriggerEvent, VerificationOutcome, VerifiedPerson, assess, catalogue,
 };
 pub use registry::{Conflict, GridPopulation, MergeReport, PersonRef, Registry, Rejection, Visit};
 pub use resident_id::{Phone, PhoneError, ResidentId, ResidentIdError};

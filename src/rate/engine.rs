@@ -2,7 +2,7 @@
 //! evaluated on states computed once per person and date, counted into one vector of
 //! [`Counts`] per measure indexed by the internal unit index (no allocation per person).
 
-use super::{Counts, Entry, GroupBy, Measure, Params, Partial, Reason, Table, catalogue, custom, roll_up};
+use super::{Counts, Entry, GroupBy, Measure, Params, Partial, Reason, StateBasis, Table, catalogue, custom, roll_up};
 use crate::registry::state::{Fold, NONE, State, UNDATED, Who, date, day};
 use crate::{AreaLevel, CaseFileStatus, MaritalStatus, Method, PersonId, PersonRef, Registry, Residency, Sex};
 use chrono::NaiveDate;
@@ -97,12 +97,16 @@ impl<'r> Ctx<'r> {
         if self.level == AreaLevel::Grid && g != NONE { g } else { self.none }
     }
 
-    /// A person's state on `on` as known on `A`: the facts dated `≤ min(on, A)`, the age on `on`.
+    /// A person's state on `on` as known on `A`: the facts dated `≤ min(on, A)` (`≤ A` under
+    /// [`StateBasis::AsRecorded`]), the age on `on`.
     #[inline]
     pub(crate) fn known(&self, p: PersonRef<'r>, on: NaiveDate) -> Option<Lite> {
         let st = self.st;
         let rec = &st.persons[p.ix as usize];
-        let k = if on <= self.p.as_of { on } else { self.p.as_of };
+        let k = match self.p.basis {
+            StateBasis::AsRecorded => self.p.as_of,
+            StateBasis::OnDate => on.min(self.p.as_of),
+        };
         if k < rec.registered {
             return None;
         }

@@ -2,7 +2,7 @@
 //!
 //! A case file holds `[[case]]` tables: `name`, `rate` (a catalogue code, or the `code` of
 //! the case's `custom` TOML), `on` (D), optional `period` (`start..end`, default the month
-//! of D), `as_of`, `by` + `key` (default the community `c1`), `events` (one event a line:
+//! of D), `as_of`, `basis` (`on_date` or `as_recorded`), `by` + `key` (default the community `c1`), `events` (one event a line:
 //! `YYYY-MM-DD kind {json fields}`, appended to the shared `base.events` unless
 //! `base = false`), and the expected `numerator` / `denominator` (or `start`/`end` for the
 //! mean-population rates). The arithmetic is in a comment above every case.
@@ -33,6 +33,8 @@ struct Case {
     custom: Option<String>,
     #[serde(default)]
     method: Option<famplan::Method>,
+    #[serde(default)]
+    basis: famplan::StateBasis,
     numerator: u64,
     #[serde(default)]
     denominator: u64,
@@ -111,7 +113,7 @@ fn params(case: &Case) -> Params {
     if let Some(m) = case.method {
         p = p.method(m);
     }
-    p
+    p.basis(case.basis)
 }
 
 /// The only call into the rate API: computes the case's cell and compares.
