@@ -21,7 +21,7 @@ mod verify;
 mod tests;
 
 pub use catalogue::{RateCode, RateInfo, catalogue};
-pub use custom::{CustomRate, Due, FollowUpRule, FollowUpTrigger, PersonFilter, TriggerEvent};
+pub use custom::{CustomRate, PersonFilter};
 pub use target::{Allocation, Assessment, Comparison, Target, assess};
 pub use verify::{VerificationOutcome, VerifiedPerson};
 

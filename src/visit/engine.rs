@@ -156,6 +156,11 @@ pub(crate) struct Ctx<'a> {
     pub household_rules: Vec<u16>,
     turns: Vec<(u16, u32)>,
     max_before: Vec<i32>,
+    /// Every rule is an event-triggered person rule: a person without a triggering fact
+    /// has no obligation and contributes nothing, so she can be skipped after one scan.
+    events_only: bool,
+    /// The kinds of fact (bit = [`Change::precedence`]) some trigger may match.
+    trigger_kinds: u128,
 }
 
 /// Periods `(first day, last day)` as day numbers.
@@ -238,7 +243,40 @@ impl<'a> Ctx<'a> {
                 .iter()
                 .map(|r| r.due.iter().chain(&r.then_every).map(|o| o.before).max().unwrap_or(0))
                 .collect(),
+            trigger_kinds: rules.rules.iter().flat_map(|r| &r.triggers).fold(0u128, |m, t| {
+                let kinds: &[Change] = match t {
+                    Trigger::Married => &[Change::Marital(crate::MaritalStatus::Married)],
+                    Trigger::LiveBirth => &[Change::PregnancyEnded(PregnancyOutcome::LiveBirth, 0)],
+                    Trigger::MovedIn => &[Change::MovedIn(crate::Residency::Registered, 0)],
+                    // A snapshot's method with its start date counts as the procedure.
+                    Trigger::Procedure { .. } => {
+                        &[Change::Procedure(Procedure::IudInsertion), Change::MethodStarted(Method::None, None)]
+                    }
+                    Trigger::MethodStarted { .. } => &[Change::MethodStarted(Method::None, None)],
+                    Trigger::SuppliesDispensed { .. } => &[Change::Supplies(0)],
+                    Trigger::TurnsAge { .. } => &[],
+                };
+                kinds.iter().fold(m, |m, c| m | (1u128 << c.precedence()))
+            }),
+            events_only: rules.rules.iter().all(|r| {
+                r.calendar.is_none()
+                    && r.subject == Subject::Person
+                    && !r.triggers.iter().any(|t| matches!(t, Trigger::TurnsAge { .. }))
+            }),
         }
+    }
+
+    /// Whether some fact of the person known on `as_of` triggers some rule (always true when
+    /// the rules are not all event-triggered person rules).
+    #[inline]
+    fn may_trigger(&self, facts: &[Fact]) -> bool {
+        !self.events_only
+            || facts.iter().any(|f| {
+                self.trigger_kinds & (1u128 << f.change.precedence()) != 0
+                    && f.date != UNDATED
+                    && f.date <= self.as_of
+                    && self.person_rules.iter().any(|&r| self.triggers(r, f).is_some())
+            })
     }
 
     fn rule(&self, r: u16) -> &'a VisitRule {
@@ -370,6 +408,9 @@ impl<'a> Ctx<'a> {
             return;
         }
         let facts = st.facts_of(p);
+        if !self.may_trigger(facts) {
+            return;
+        }
         let who = st.who(p);
         sc.stops.clear();
         sc.trigs.clear();

@@ -90,7 +90,8 @@ fn oracle(areas: &[u8], persons: &[u8], visits: &[u8], d: NaiveDate, float: (Nai
 fn library(files: SnapshotFiles<'_>, d: NaiveDate, float: Period) -> Sums {
     let (reg, _) = read_snapshot(files, ImportMode::AllOrNothing).unwrap();
     let iud: Measure = CustomRate::from_toml(include_str!("../../testdata/rates/iud_followup.toml")).unwrap().into();
-    let base = Params::new(d).as_of(date("2026-07-15")).basis(StateBasis::AsRecorded);
+    // As in the example: A = the day after the last ±15-day window closes (nothing left open).
+    let base = Params::new(d).as_of(date("2026-07-16")).basis(StateBasis::AsRecorded);
     let q2 = Period::quarter(2026, 2).unwrap();
     let ms: Vec<Measure> =
         vec![RateCode::CaseFileRate.into(), RateCode::Cpr.into(), RateCode::FloatingCheckRate.into(), iud];
