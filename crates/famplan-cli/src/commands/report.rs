@@ -152,13 +152,7 @@ impl ReportRow {
 const TOTAL: &str = "total";
 const NO_UNIT: &str = "(none)";
 
-/// The report rows: for each rate, one row per unit of `by` and a `total` row, with `D = on`,
-/// `P = period` and `A = on`.
-pub fn grid_table(reg: &Registry, on: NaiveDate, period: Period, codes: &[RateCode], by: GroupBy) -> Vec<ReportRow> {
-    rows_for(reg, Params::new(on).period(period), codes, by)
-}
-
-/// The report rows for explicit parameters (see [`grid_table`]).
+/// The report rows: for each rate, one row per unit of `by` and a `total` row.
 pub fn rows_for(reg: &Registry, params: Params, codes: &[RateCode], by: GroupBy) -> Vec<ReportRow> {
     let mut out = Vec::new();
     for &code in codes {
