@@ -403,12 +403,13 @@ impl<'a> Ctx<'a> {
     ) {
         let st = self.st;
         let rec = &st.persons[p as usize];
-        let reg_day = day(rec.registered);
-        if reg_day > self.as_of {
-            return;
-        }
+        // Most persons have no triggering fact: the cheapest test first.
         let facts = st.facts_of(p);
         if !self.may_trigger(facts) {
+            return;
+        }
+        let reg_day = day(rec.registered);
+        if reg_day > self.as_of {
             return;
         }
         let who = st.who(p);
