@@ -161,6 +161,9 @@ pub(crate) struct Ctx<'a> {
     events_only: bool,
     /// The kinds of fact (bit = [`Change::precedence`]) some trigger may match.
     trigger_kinds: u128,
+    /// Per rule, the most days after its trigger that one of its windows can close
+    /// (`i32::MAX`: unbounded — a recurrence, a per-cycle offset or a negative offset).
+    reach: Vec<i32>,
 }
 
 /// Periods `(first day, last day)` as day numbers.
@@ -258,6 +261,17 @@ impl<'a> Ctx<'a> {
                 };
                 kinds.iter().fold(m, |m, c| m | (1u128 << c.precedence()))
             }),
+            reach: rules
+                .rules
+                .iter()
+                .map(|r| {
+                    let bounded = r.then_every.is_none()
+                        && r.due.iter().all(|o| o.months >= 0 && o.days >= 0 && o.days_per_cycle == 0);
+                    // A calendar month has at most 31 days.
+                    let far = r.due.iter().map(|o| o.months.saturating_mul(31).saturating_add(o.days + o.after)).max();
+                    if bounded { far.unwrap_or(0) } else { i32::MAX }
+                })
+                .collect(),
             events_only: rules.rules.iter().all(|r| {
                 r.calendar.is_none()
                     && r.subject == Subject::Person
@@ -266,8 +280,10 @@ impl<'a> Ctx<'a> {
         }
     }
 
-    /// Whether some fact of the person known on `as_of` triggers some rule (always true when
-    /// the rules are not all event-triggered person rules).
+    /// Whether some fact of the person known on `as_of` triggers some rule recently enough to
+    /// matter: one of its obligations may be due in the range, or may take a visit from one
+    /// that is (the same bound as [`Ctx::generate`] skips by). Always true when the rules are
+    /// not all event-triggered person rules.
     #[inline]
     fn may_trigger(&self, facts: &[Fact]) -> bool {
         !self.events_only
@@ -275,7 +291,11 @@ impl<'a> Ctx<'a> {
                 self.trigger_kinds & (1u128 << f.change.precedence()) != 0
                     && f.date != UNDATED
                     && f.date <= self.as_of
-                    && self.person_rules.iter().any(|&r| self.triggers(r, f).is_some())
+                    && self.person_rules.iter().any(|&r| {
+                        let reach = self.reach[r as usize];
+                        (reach == i32::MAX || f.date.saturating_add(reach) >= self.from - self.max_before[r as usize])
+                            && self.triggers(r, f).is_some()
+                    })
             })
     }
 
