@@ -55,8 +55,11 @@
 //! ## Event ids
 //!
 //! Events carry ids unique across devices: `DEVICE:N`, where `DEVICE` is the id the app
-//! opened the store with (one per installation) and `N` counts that device's events in the
-//! store's log (1, 2, …), resuming after the highest one found on open or after a sync.
+//! opened the store with (made once per installation, a random UUID) and `N` counts that
+//! device's events in the store's log (1, 2, …), resuming after the highest one found on
+//! open or after a sync (an app that keeps its device id across a reinstall and syncs its
+//! old events back continues after them). This is the `device:sequence` form
+//! `famplan::EventId` documents.
 #![deny(missing_docs)]
 #![warn(missing_debug_implementations)]
 

@@ -106,8 +106,12 @@ impl FamplanStore {
 #[uniffi::export]
 impl FamplanStore {
     /// Opens the store file at `path`, creating it if it does not exist, for the device
-    /// `device_id` (one id per installation: the prefix of the event ids it makes) and the
-    /// user `user` (the keeper's staff id, recorded with every event). Reads the whole store.
+    /// `device_id` and the user `user` (the keeper's staff id, recorded with every event).
+    /// Reads the whole store.
+    ///
+    /// `device_id` is the prefix of every event id this device makes (`DEVICE:N`), so it must
+    /// be unique among the devices that sync together: make it once per installation (a
+    /// random UUID) and keep it.
     ///
     /// Waits up to 10 s for another process's write before failing with `Busy`.
     #[uniffi::constructor]
