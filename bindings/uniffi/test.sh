@@ -33,6 +33,9 @@ step "build the cdylib and the generator (debug: the generator reads the unstrip
 cargo build --locked -q -p famplan-uniffi
 cargo build --locked -q -p uniffi-bindgen
 
+step "Rust unit and doc tests of the binding"
+cargo test --locked -q -p famplan-uniffi
+
 step "generate Kotlin, Swift and Python (library mode) into target/bindings/"
 for lang in kotlin swift python; do
   tmp=$OUT/.$lang.new

@@ -2,7 +2,7 @@
 
     cargo run --profile mobile -p famplan-uniffi --example timing -- target/mobile-timing
     cp target/mobile/libfamplan_uniffi.so target/bindings/python/
-    PYTHONPATH=target/bindings/python .venv/bin/python bindings/uniffi/tests/python/timing.py target/mobile-timing
+    PYTHONPATH=target/bindings/python .venv/bin/python bindings/uniffi/tests/timing/timing.py target/mobile-timing
 
 The example generates the two 10,000-resident stores; this opens a fresh copy of each
 through the generated Python bindings and the stripped release library.
