@@ -26,3 +26,6 @@ cargo bench --locked -p famplan-store --bench store -- --test
 
 step "examples build"
 cargo build --locked --examples
+
+step "mobile (uniffi: Kotlin, Python; Swift generated)"
+bindings/uniffi/test.sh
