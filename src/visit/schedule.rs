@@ -355,6 +355,30 @@ impl Schedule {
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     pub fn apply(&mut self, reg: &mut Registry, event: Event) -> Result<(), Error> {
+        let copy = event.clone();
+        reg.apply(event)?;
+        self.refresh_after(reg, &copy);
+        Ok(())
+    }
+
+    /// Brings the schedule in step after `event` was applied to the registry by someone else
+    /// (a store's `record` or `append`): recomputes the person it is about, the household it
+    /// is about (and, for a move, its members), and the households whose obligations the
+    /// event can change. [`Schedule::apply`] is `Registry::apply` followed by this.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use famplan::{Event, EventKind, Period, Registry, RuleSet, Schedule};
+    /// let mut reg = Registry::example();
+    /// let mut s = Schedule::new(&reg, RuleSet::default_rules(), Period::year(2026).unwrap());
+    /// let married = Event::new("m", "2026-03-01".parse()?, "k2", EventKind::Married { person: "p3".into(), spouse: None });
+    /// reg.apply(married.clone())?;
+    /// s.refresh_after(&reg, &married);
+    /// assert!(s.person(&reg, &"p3".into(), "2026-03-01".parse()?).iter().any(|o| o.rule().id == "marriage_home"));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn refresh_after(&mut self, reg: &Registry, event: &Event) {
         enum Touch {
             Person(PersonId),
             Household(crate::HouseholdId, bool),
@@ -388,7 +412,6 @@ impl Schedule {
             | EventKind::Died { .. } => true,
             _ => false,
         };
-        reg.apply(event)?;
         let st = reg.st();
         self.grow(st);
         match touch {
@@ -400,8 +423,10 @@ impl Schedule {
             Touch::Household(id, moved) => {
                 if let Some(h) = st.household_ids.find(id.as_str()) {
                     if verification {
-                        let v = st.verifications.len() as u32 - 1;
-                        self.verifs.entry(h).or_default().push(v);
+                        // The household's verifications, whatever order a batch applied them in.
+                        let vs =
+                            (0..st.verifications.len() as u32).filter(|&v| st.verifications[v as usize].household == h);
+                        self.verifs.insert(h, vs.collect());
                     }
                     if moved {
                         for p in self.members[h as usize].clone() {
@@ -413,7 +438,6 @@ impl Schedule {
             }
             Touch::Nothing => {}
         }
-        Ok(())
     }
 
     /// Recomputes one person (and her households) after the registry changed behind the

@@ -317,21 +317,18 @@ impl Inner {
             })
             .collect();
         let ids: Vec<String> = events.iter().map(|e| e.id.to_string()).collect();
-        let touched: Vec<Option<famplan::PersonId>> = events.iter().map(|e| e.person().cloned()).collect();
+        let written = events.clone();
         if events.len() == 1 {
             self.store.record(events.into_iter().next().expect("one"))?;
         } else {
             self.store.append(events)?;
         }
         self.next += ids.len() as u64;
-        // Keep the schedule in step: recompute the persons written about, or everything
-        // when an event is about no one person (a household, an area).
+        // Keep the schedule in step: the core knows what each event touches.
         let reg = self.store.registry()?;
-        if touched.iter().any(Option::is_none) {
-            self.schedule = None;
-        } else if let Some(cached) = &mut self.schedule {
-            for p in touched.iter().flatten() {
-                cached.schedule.refresh_person(reg, p);
+        if let Some(cached) = &mut self.schedule {
+            for e in &written {
+                cached.schedule.refresh_after(reg, e);
             }
             cached.fingerprint = fingerprint(reg);
         }
