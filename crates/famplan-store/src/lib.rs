@@ -6,8 +6,10 @@
 //!   by event id, each event with its date, `recorded_at`, `recorded_by`, kind, person and
 //!   JSON, and an increasing `seq` that is the sync watermark ([`Store::events_after`]);
 //! * the **snapshot rows** (`areas`, `households`, `persons`, `visits`) a community's
-//!   spreadsheet ledgers were imported from, kept in file order so that the registry reloads
-//!   through [`famplan::io::SnapshotBuilder`] without replaying them as events;
+//!   spreadsheet ledgers were imported from, in compact chunks of up to 16,384 rows each
+//!   (`snapshot_chunks`, one blob per chunk, since schema version 2), kept in file order so
+//!   that the registry reloads through [`famplan::io::SnapshotBuilder`] without replaying
+//!   them as events;
 //! * the **conflicts** (`conflicts`, and the `conflict_events` view): events kept in the log
 //!   that do not apply (DOMAIN §5).
 //!

@@ -11,8 +11,11 @@ pub(crate) const APPLICATION_ID: i64 = 0x466D_506C;
 /// The schema version this build writes; [`MIGRATIONS`] has one step per version.
 pub(crate) const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;
 
+/// One schema step: SQL, then (when given) a step in Rust over the same transaction.
+type Step = (&'static str, Option<fn(&Connection) -> Result<(), StoreError>>);
+
 /// `MIGRATIONS[v]` takes a store from version `v` to `v + 1`. Steps are only ever added.
-const MIGRATIONS: [&str; 1] = [V1];
+const MIGRATIONS: [Step; 2] = [(V1, None), (V2, Some(crate::rows::migrate_rows_to_chunks))];
 
 /// Version 1: the event log, the snapshot rows, the conflicts.
 const V1: &str = "
@@ -90,6 +93,20 @@ CREATE VIEW conflict_events AS
     ORDER BY e.seq;
 ";
 
+/// Version 2: the snapshot rows move into compact chunks of up to `rows::CHUNK_ROWS` rows
+/// each (one blob per chunk instead of one indexed row per snapshot row): a 1M-person
+/// import writes a few hundred blobs, and a reload reads them without decoding every column
+/// of every row in SQLite. The Rust step moves the version 1 rows over and drops their tables.
+const V2: &str = "
+CREATE TABLE snapshot_chunks (
+    id        INTEGER PRIMARY KEY,
+    tbl       TEXT NOT NULL CHECK (tbl IN ('areas', 'households', 'persons', 'visits')),
+    first_row INTEGER NOT NULL,
+    rows      INTEGER NOT NULL,
+    data      BLOB NOT NULL
+);
+";
+
 /// Refuses what is not a famplan store before SQLite touches it: a non-empty file must
 /// start with the SQLite header.
 pub(crate) fn check_header(path: &Path) -> Result<(), StoreError> {
@@ -145,8 +162,11 @@ pub(crate) fn prepare(conn: &mut Connection, path: &Path) -> Result<(), StoreErr
     let stamp = read(&tx)?;
     if identify(stamp)? {
         let from = if stamp.0 == APPLICATION_ID { stamp.1 } else { 0 };
-        for step in &MIGRATIONS[from as usize..] {
-            tx.execute_batch(step)?;
+        for (sql, rust) in &MIGRATIONS[from as usize..] {
+            tx.execute_batch(sql)?;
+            if let Some(step) = rust {
+                step(&tx)?;
+            }
         }
         tx.pragma_update(None, "application_id", APPLICATION_ID)?;
         tx.pragma_update(None, "user_version", SCHEMA_VERSION)?;

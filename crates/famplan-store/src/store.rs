@@ -97,7 +97,7 @@ pub struct Progress {
 /// let dir = tempfile::tempdir()?;
 /// let mut store = famplan_store::Store::open(dir.path().join("famplan.db"))?;
 /// let s = store.status_on("2026-06-30".parse()?)?;
-/// assert_eq!((s.persons, s.events, s.schema_version), (0, 0, 1));
+/// assert_eq!((s.persons, s.events, s.schema_version), (0, 0, 2));
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
@@ -466,19 +466,39 @@ impl Store {
         let dir = dir.as_ref();
         let files = SnapshotDir::find(dir)?;
         let meter = Meter { done: Cell::new(0), total: files.bytes(), report: RefCell::new(progress) };
-        // The full read (rows, then the events file) checks everything and locates every
-        // problem. The rows alone are what the snapshot tables keep: events go to the log.
-        let (full, summary) = read_snapshot(files.open(&meter, true)?, mode)?;
-        let (base, new_events) = match files.events {
-            Some(_) => (read_snapshot(files.open(&meter, false)?, mode)?.0, full.events().to_vec()),
-            None => (full, Vec::new()),
+        // The fast way: the rows read once, each checked by the core's builder and kept as
+        // read. Anything unusual (and every refused row) goes the core's way instead, which
+        // reads, checks and locates everything, then writes its rows again for the store.
+        let fast = match mode {
+            ImportMode::AllOrNothing => files.encode_fast(&meter)?,
+            _ => None,
+        };
+        let (base, summary, new_events, chunks) = match fast {
+            Some((base, summary, chunks)) if files.events.is_none() => (base, summary, Vec::new(), chunks),
+            Some((base, _, chunks)) => {
+                // The events file is read, checked and located by the core, over the rows.
+                let (full, summary) = read_snapshot(files.open(&meter, true)?, mode)?;
+                (base, summary, full.events().to_vec(), chunks)
+            }
+            None => {
+                // The full read (rows, then the events file) checks everything and locates
+                // every problem. The rows alone are what the snapshot chunks keep: events go
+                // to the log.
+                let (full, summary) = read_snapshot(files.open(&meter, true)?, mode)?;
+                let (base, new_events) = match files.events {
+                    Some(_) => (read_snapshot(files.open(&meter, false)?, mode)?.0, full.events().to_vec()),
+                    None => (full, Vec::new()),
+                };
+                let chunks = rows::encode_registry(&base)?;
+                (base, summary, new_events, chunks)
+            }
         };
         let report = meter.report.into_inner();
         self.write(|tx, reg| {
             if let Some(persons) = rows::person_rows(tx)? {
                 return Err(StoreError::SnapshotExists { persons });
             }
-            rows::insert(tx, &base, report)?;
+            rows::insert(tx, &chunks, report)?;
             insert_events(tx, &new_events)?;
             let mut next = base;
             let mut events = reg.events().to_vec();
@@ -779,6 +799,31 @@ impl SnapshotDir {
             Some((p, _)) => 2 * rows + size(p),
             None => rows,
         }
+    }
+
+    /// The rows read the fast way ([`rows::encode_file`]): the base registry, what was
+    /// taken in, and the chunks; `None` when a file needs the core's reader.
+    #[allow(clippy::type_complexity)]
+    fn encode_fast(
+        &self,
+        meter: &Meter<'_>,
+    ) -> Result<Option<(Registry, ImportSummary, Vec<rows::Chunk>)>, StoreError> {
+        let mut b = SnapshotBuilder::new();
+        let persons = std::fs::metadata(&self.persons).map(|m| m.len()).unwrap_or(0);
+        // About 60 bytes a person row.
+        b.reserve((persons / 60) as usize);
+        let mut chunks = Vec::new();
+        for ((table, columns), path) in
+            rows::TABLES.iter().zip([&self.areas, &self.households, &self.persons, &self.visits])
+        {
+            let reader = Counting { inner: std::io::BufReader::with_capacity(1 << 16, open_file(path)?), meter };
+            match rows::encode_file(reader, table, columns, Some(&mut b)) {
+                Ok(c) => chunks.extend(c),
+                Err(rows::NotFast) => return Ok(None),
+            }
+        }
+        let (base, summary) = b.finish();
+        Ok(Some((base, summary, chunks)))
     }
 
     fn open<'m, 'p: 'm>(&self, meter: &'m Meter<'p>, with_events: bool) -> Result<SnapshotFiles<'m>, StoreError> {

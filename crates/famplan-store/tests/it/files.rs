@@ -36,8 +36,8 @@ fn a_store_from_a_newer_famplan_is_refused_untouched() {
     drop(f.store);
     rusqlite::Connection::open(&db).unwrap().execute_batch("PRAGMA user_version = 7;").unwrap();
     let err = Store::open(&db).unwrap_err();
-    assert!(matches!(err, StoreError::NewerSchema { found: 7, supported: 1, .. }));
-    insta::assert_snapshot!(message(err, f.dir.path()), @"DIR/famplan.db: store schema version 7 is newer than this famplan supports (1): upgrade famplan");
+    assert!(matches!(err, StoreError::NewerSchema { found: 7, supported: 2, .. }));
+    insta::assert_snapshot!(message(err, f.dir.path()), @"DIR/famplan.db: store schema version 7 is newer than this famplan supports (2): upgrade famplan");
 }
 
 #[test]
@@ -50,7 +50,7 @@ fn an_empty_file_becomes_a_store_and_a_store_reopens_without_migrating() {
     drop(store);
     let mut store = Store::open(&path).unwrap();
     let status = store.status_on("2026-01-01".parse().unwrap()).unwrap();
-    assert_eq!((status.schema_version, status.persons), (1, 3));
+    assert_eq!((status.schema_version, status.persons), (2, 3));
     let conn = rusqlite::Connection::open(&path).unwrap();
     let mode: String = conn.query_row("PRAGMA journal_mode", [], |r| r.get(0)).unwrap();
     let app: i64 = conn.query_row("PRAGMA application_id", [], |r| r.get(0)).unwrap();
@@ -92,19 +92,80 @@ fn a_store_at_an_older_version_is_migrated_forward() {
     rusqlite::Connection::open(&path).unwrap().execute_batch("PRAGMA application_id = 1181569132;").unwrap();
     let mut store = Store::open(&path).unwrap();
     import_good(&mut store);
-    assert_eq!(store.status_on("2026-01-01".parse().unwrap()).unwrap().schema_version, 1);
+    assert_eq!(store.status_on("2026-01-01".parse().unwrap()).unwrap().schema_version, 2);
+}
+
+/// `testdata/v1/famplan.db`: a version 1 store (snapshot rows in row tables), written by the
+/// famplan of that version: `famplan import testdata/good`, then an events file with two
+/// events that apply and one that conflicts (`x1`).
+fn v1_store(dir: &std::path::Path) -> std::path::PathBuf {
+    let path = dir.join("v1.db");
+    std::fs::copy(crate::util::testdata("v1/famplan.db"), &path).unwrap();
+    path
+}
+
+#[test]
+fn a_version_1_store_with_rows_and_events_is_migrated_to_chunks() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = v1_store(dir.path());
+    let mut expected = Fixture::new();
+    import_good(&mut expected.store);
+    let mut events = crate::roundtrip::marriage_and_visit();
+    events.push(
+        serde_json::from_str(
+            r#"{"id":"x1","date":"2026-03-01","recorded_at":"2026-03-01T10:00:00","recorded_by":"k1","kind":"married","person":"p1"}"#,
+        )
+        .unwrap(),
+    );
+    expected.store.merge(events).unwrap();
+
+    let mut store = Store::open(&path).unwrap();
+    let status = store.status_on("2026-06-30".parse().unwrap()).unwrap();
+    assert_eq!((status.schema_version, status.persons, status.events, status.conflicts), (2, 3, 3, 1));
+    assert_eq!(store.load().unwrap(), expected.store.load().unwrap());
+    store.check_integrity().unwrap();
+    let conn = rusqlite::Connection::open(&path).unwrap();
+    let old: i64 = conn
+        .query_row(
+            "SELECT count(*) FROM sqlite_schema WHERE name IN ('areas', 'households', 'persons', 'visits')",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(old, 0, "the version 1 row tables are dropped");
+    // Exports the same files as a store that was never at version 1.
+    store.export_snapshot_dir(dir.path().join("a")).unwrap();
+    expected.store.export_snapshot_dir(dir.path().join("b")).unwrap();
+    for name in ["areas.csv", "households.csv", "persons.csv", "visits.csv"] {
+        let read = |d: &str| std::fs::read_to_string(dir.path().join(d).join(name)).unwrap();
+        assert_eq!(read("a"), read("b"), "{name}");
+    }
 }
 
 #[test]
 fn a_row_edited_by_hand_is_reported_at_its_table_and_rowid() {
-    let mut f = Fixture::new();
-    import_good(&mut f.store);
-    let db = f.db();
-    drop(f.store);
+    // Rows can be edited by hand in a version 1 store (one SQL row per snapshot row); the
+    // edit survives the move into chunks and is reported on load.
+    let dir = tempfile::tempdir().unwrap();
+    let db = v1_store(dir.path());
     rusqlite::Connection::open(&db)
         .unwrap()
         .execute_batch("UPDATE persons SET sex = 'X' WHERE person_id = 'p2';")
         .unwrap();
     let err = Store::open(&db).unwrap().load().unwrap_err();
     insta::assert_snapshot!(err, @"store table persons:2: sex: `X` is not one of F, M");
+}
+
+#[test]
+fn a_damaged_chunk_is_reported_at_its_table_and_first_row() {
+    let mut f = Fixture::new();
+    import_good(&mut f.store);
+    let db = f.db();
+    drop(f.store);
+    rusqlite::Connection::open(&db)
+        .unwrap()
+        .execute_batch("UPDATE snapshot_chunks SET data = substr(data, 1, 40) WHERE tbl = 'persons';")
+        .unwrap();
+    let err = Store::open(&db).unwrap().load().unwrap_err();
+    insta::assert_snapshot!(err, @"store table persons:1: row: the stored chunk is damaged");
 }
