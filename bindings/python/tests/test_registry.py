@@ -68,7 +68,7 @@ def test_apply_changes_the_state_and_a_refused_event_changes_nothing(example: fa
 def test_merge_keeps_conflicts(example: famplan.Registry) -> None:
     report = example.merge([MARRIED_AGAIN])
     assert report["applied"] == 0 and report["duplicates"] == 0
-    assert report["conflicts"] == [("e-x", "person `p1` is already married")]
+    assert report["conflicts"] == [("e-x", "person `p1` is already married on 2026-08-01")]
     c = example.conflicts()
     assert c.column("event") == ["e-x"] and c.column("kind") == ["married"] and c.column("date") == [d("2026-08-01")]
     again = example.merge(example.events())
@@ -96,8 +96,9 @@ def test_empty_registry() -> None:
 
 def test_the_gil_is_released_while_a_snapshot_loads(tmp_path: pathlib.Path) -> None:
     # 150,000 persons: the load takes a while; a Python thread keeps running meanwhile.
-    for name in ["areas.csv", "households.csv", "visits.csv"]:
+    for name in ["areas.csv", "households.csv"]:
         (tmp_path / name).write_text((SMALL / name).read_text())
+    (tmp_path / "visits.csv").write_text("visit_id,person_id,date,kind\n")
     header = (SMALL / "persons.csv").read_text().splitlines()[0]
     rows = "".join(f"p{i},1,1011,F,1990-05-01,married,registered,1,iud,2020-01-31,,,,,,,,\n" for i in range(150_000))
     (tmp_path / "persons.csv").write_text(header + "\n" + rows)
@@ -121,5 +122,6 @@ def test_the_gil_is_released_while_a_snapshot_loads(tmp_path: pathlib.Path) -> N
     stop.set()
     t.join()
     assert len(reg) == 150_000
-    # With the GIL held the thread could not tick at all during the load.
-    assert during > 0.2 * elapsed / 0.0005 * 0.1, (during, elapsed)
+    # With the GIL held for the whole load the thread could tick once at most.
+    print(f"load {elapsed:.3f} s, {during} ticks")
+    assert elapsed > 0.02 and during >= 10, (during, elapsed)
