@@ -26,3 +26,6 @@ cargo bench --locked -p famplan-store --bench store -- --test
 
 step "examples build"
 cargo build --locked --examples
+
+step "python"
+bindings/python/test.sh
