@@ -2,11 +2,11 @@
 //! Arrow PyCapsule stream interface (polars, pyarrow, pandas read it without a Python object
 //! per row), or as a dict of Python lists when no DataFrame library is installed.
 
-use arrow_array::builder::StringBuilder;
+use arrow_array::builder::StringViewBuilder;
 use arrow_array::ffi_stream::FFI_ArrowArrayStream;
 use arrow_array::{
     Array, ArrayRef, BooleanArray, Date32Array, Float64Array, Int64Array, RecordBatch, RecordBatchIterator,
-    StringArray, UInt64Array,
+    StringViewArray, UInt64Array,
 };
 use arrow_schema::ffi::FFI_ArrowSchema;
 use arrow_schema::{DataType, Field, Schema};
@@ -43,10 +43,11 @@ impl Columns {
         self
     }
 
-    /// A text column (`None` is null).
+    /// A text column (`None` is null). Arrow's string views: polars' own layout (read
+    /// without a copy), and short ids (≤ 12 bytes) need no second buffer.
     pub fn str<'a>(self, name: &str, values: impl IntoIterator<Item = Option<&'a str>>) -> Self {
         let values = values.into_iter();
-        let mut b = StringBuilder::with_capacity(values.size_hint().0, 8 * values.size_hint().0);
+        let mut b = StringViewBuilder::with_capacity(values.size_hint().0);
         for v in values {
             b.append_option(v);
         }
@@ -95,7 +96,7 @@ fn to_list<'py>(py: Python<'py>, a: &dyn Array) -> PyResult<Bound<'py, PyList>> 
         }};
     }
     match a.data_type() {
-        DataType::Utf8 => list!(StringArray, |v: &str| v.to_string()),
+        DataType::Utf8View => list!(StringViewArray, |v: &str| v.to_string()),
         DataType::UInt64 => list!(UInt64Array, |v: u64| v),
         DataType::Int64 => list!(Int64Array, |v: i64| v),
         DataType::Float64 => list!(Float64Array, |v: f64| v),
