@@ -5,9 +5,9 @@
 //! cargo run --release -p famplan-python --example rust_calls -- RATES_DIR DRILL_DIR [REPEATS]
 //! ```
 //!
-//! Prints one JSON line of medians in seconds: `rates` (four rates by grid in one pass, as
-//! `Registry.rates`) on RATES_DIR, `drill_down` (every person of community `1`, as
-//! `Registry.drill_down` with the `everyone` rate) on DRILL_DIR.
+//! Prints one JSON line of the times in seconds of each run: `rates` (four rates by grid in
+//! one pass, as `Registry.rates`) on RATES_DIR, `drill_down` (every person of community `1`,
+//! as `Registry.drill_down` with the `everyone` rate) on DRILL_DIR.
 
 use famplan::io::{ImportMode, SnapshotFiles, read_snapshot};
 use famplan::{CustomRate, GroupBy, Measure, Params, Period, RateCode, Registry};
@@ -31,21 +31,14 @@ fn load(dir: &Path) -> Result<Registry, Box<dyn std::error::Error>> {
     Ok(read_snapshot(files, ImportMode::AllOrNothing)?.0)
 }
 
-fn median(mut xs: Vec<f64>) -> f64 {
-    xs.sort_by(f64::total_cmp);
-    xs[xs.len() / 2]
-}
-
-fn time<T>(repeats: usize, mut f: impl FnMut() -> T) -> f64 {
-    median(
-        (0..repeats)
-            .map(|_| {
-                let t = Instant::now();
-                std::hint::black_box(f());
-                t.elapsed().as_secs_f64()
-            })
-            .collect(),
-    )
+fn time<T>(repeats: usize, mut f: impl FnMut() -> T) -> Vec<f64> {
+    (0..repeats)
+        .map(|_| {
+            let t = Instant::now();
+            std::hint::black_box(f());
+            t.elapsed().as_secs_f64()
+        })
+        .collect()
 }
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
@@ -75,7 +68,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         e
     });
     println!(
-        "{{\"impl\": \"rust\", \"rates_s\": {rates:.4}, \"drill_down_s\": {drill:.4}, \"drill_down_rows\": {rows}}}"
+        "{{\"impl\": \"rust\", \"rates_s\": {rates:?}, \"drill_down_s\": {drill:?}, \"drill_down_rows\": {rows}}}"
     );
     Ok(())
 }

@@ -32,12 +32,14 @@ pub struct Columns {
 
 const EPOCH: NaiveDate = NaiveDate::from_ymd_opt(1970, 1, 1).expect("a date");
 
-fn days(d: NaiveDate) -> i32 {
+/// A date as Arrow's `date32`: days since 1970-01-01.
+pub fn days(d: NaiveDate) -> i32 {
     (d - EPOCH).num_days() as i32
 }
 
 impl Columns {
-    fn push(mut self, name: &str, array: ArrayRef) -> Self {
+    /// A column built elsewhere.
+    pub fn push(mut self, name: &str, array: ArrayRef) -> Self {
         self.fields.push(Field::new(name, array.data_type().clone(), true));
         self.arrays.push(array);
         self

@@ -5,6 +5,7 @@ use crate::errors::{Failure, Result, invalid};
 use crate::frame::{Columns, PyFrame};
 use crate::rate::{PyCustomRate, PyTarget};
 use crate::visit::{PyRuleSet, obligations_frame, work_list_frame};
+use arrow_array::ArrayRef;
 use chrono::{Datelike, NaiveDate};
 use famplan::io::{EventFormat, ImportMode, ImportSummary, SnapshotFiles, read_snapshot};
 use famplan::{Measure, Method, Params, Period, Registry, RespondentKind, Schedule};
@@ -489,21 +490,41 @@ fn rates_frame(tables: &[famplan::Table]) -> PyFrame {
         .finish()
 }
 
+/// Drill-down entries as a frame, built in one pass: each entry (and the strings it points
+/// to) is read once, while it is in the cache; 1M entries are common.
 fn entries_frame(e: &[famplan::Entry]) -> PyFrame {
-    fn r(x: &famplan::Entry) -> Option<&famplan::Reason> {
-        x.reason.as_ref()
+    use arrow_array::builder::{BooleanBuilder, Date32Builder, StringViewBuilder};
+    let n = e.len();
+    let mut text: [StringViewBuilder; 6] = std::array::from_fn(|_| StringViewBuilder::with_capacity(n));
+    let mut dates: [Date32Builder; 3] = std::array::from_fn(|_| Date32Builder::with_capacity(n));
+    let mut counted = BooleanBuilder::with_capacity(n);
+    let day = |d: Option<chrono::NaiveDate>| d.map(crate::frame::days);
+    for x in e {
+        let r = x.reason.as_ref();
+        text[0].append_value(&x.unit);
+        text[1].append_option(x.person.as_ref().map(|p| p.as_str()));
+        text[2].append_value(&x.subject);
+        counted.append_value(x.counted);
+        text[3].append_option(r.map(|r| r.rule.as_str()));
+        text[4].append_option(r.map(|r| r.missing.as_str()));
+        text[5].append_option(r.map(|r| r.detail.as_str()));
+        dates[0].append_option(day(r.and_then(|r| r.due)));
+        dates[1].append_option(day(r.and_then(|r| r.window).map(|w| w.start)));
+        dates[2].append_option(day(r.and_then(|r| r.window).map(|w| w.end)));
     }
+    let [unit, person, subject, rule, missing, detail] = text.map(|mut b| Arc::new(b.finish()) as ArrayRef);
+    let [due, start, end] = dates.map(|mut b| Arc::new(b.finish()) as ArrayRef);
     Columns::default()
-        .str("unit", e.iter().map(|x| Some(x.unit.as_str())))
-        .str("person", e.iter().map(|x| x.person.as_ref().map(|p| p.as_str())))
-        .str("subject", e.iter().map(|x| Some(x.subject.as_str())))
-        .bool("counted", e.iter().map(|x| x.counted))
-        .str("rule", e.iter().map(|x| r(x).map(|r| r.rule.as_str())))
-        .str("missing", e.iter().map(|x| r(x).map(|r| r.missing.as_str())))
-        .str("detail", e.iter().map(|x| r(x).map(|r| r.detail.as_str())))
-        .date("due", e.iter().map(|x| r(x).and_then(|r| r.due)))
-        .date("window_start", e.iter().map(|x| r(x).and_then(|r| r.window).map(|w| w.start)))
-        .date("window_end", e.iter().map(|x| r(x).and_then(|r| r.window).map(|w| w.end)))
+        .push("unit", unit)
+        .push("person", person)
+        .push("subject", subject)
+        .push("counted", Arc::new(counted.finish()))
+        .push("rule", rule)
+        .push("missing", missing)
+        .push("detail", detail)
+        .push("due", due)
+        .push("window_start", start)
+        .push("window_end", end)
         .finish()
 }
 
