@@ -20,6 +20,7 @@ from __future__ import annotations
 import argparse
 import datetime
 import json
+import os
 import pathlib
 import statistics
 import subprocess
@@ -59,6 +60,11 @@ def main() -> None:
     city = synth(n, ROOT / "target" / "bench" / f"city-{n}")
     one = synth(n, ROOT / "target" / "bench" / f"city-{n}-c1", "--communities", "1")
     cmd = ["cargo", "run", "-q", "--release", "-p", "famplan-python", "--example", "rust_calls", "--", str(city), str(one), str(a.repeats)]
+    # The same PyO3 build settings as maturin's (test.sh), so that this cargo build and the
+    # next `maturin develop` do not rebuild pyo3 for each other.
+    env = dict(os.environ, PYO3_BUILD_EXTENSION_MODULE="1")
+    for config in sorted((ROOT / "target" / "maturin").glob("pyo3-config-*-abi3.txt")):
+        env["PYO3_CONFIG_FILE"] = str(config)
     print("$", " ".join(cmd), flush=True)
 
     import polars  # noqa: F401  (imported once, outside the timings)
@@ -69,7 +75,7 @@ def main() -> None:
     for _ in range(a.rounds):
         # Rust, then the same calls in the same order here: the rates on the city, then the
         # drill-downs on the one-community city, each registry loaded for its phase.
-        rust = json.loads(subprocess.run(cmd, cwd=ROOT, check=True, capture_output=True, text=True).stdout)
+        rust = json.loads(subprocess.run(cmd, cwd=ROOT, env=env, check=True, capture_output=True, text=True).stdout)
         t["rust_rates"] += rust["rates_s"]
         t["rust_drill"] += rust["drill_down_s"]
         reg = famplan.Registry.from_snapshot(city, as_of=ON)
