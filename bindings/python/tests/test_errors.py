@@ -115,3 +115,15 @@ def test_store_error(tmp_path: pathlib.Path) -> None:
     with pytest.raises(famplan.StoreError) as e:
         famplan.Store(f)
     assert str(e.value).startswith(str(f))
+
+
+def test_famplan_error_for_what_has_no_finer_class(tmp_path: pathlib.Path) -> None:
+    # persons.csv is a directory: an I/O failure that is neither bad input nor a missing file.
+    for f in SMALL.iterdir():
+        if f.name != "persons.csv":
+            (tmp_path / f.name).write_text(f.read_text())
+    (tmp_path / "persons.csv").mkdir()
+    with pytest.raises(famplan.FamplanError) as e:
+        famplan.Registry.from_snapshot(tmp_path)
+    assert type(e.value) is famplan.FamplanError
+    assert str(e.value) == f"1 problem(s), nothing imported:\n  {tmp_path / 'persons.csv'}: Is a directory (os error 21)"
