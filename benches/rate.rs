@@ -12,11 +12,12 @@ fn d(s: &str) -> chrono::NaiveDate {
 }
 
 /// The six rates' jobs: case file rate, CPR (married WRA) and floating check on D /
-/// June, the IUD follow-up (SIX_RATES, user-defined) over Q2; visits seen to 2026-07-15.
+/// June, the IUD follow-up (SIX_RATES, user-defined) over Q2; visits seen to the extraction
+/// (2026-07-15), A the day after it, when no window of the period is open any more.
 pub fn six_jobs() -> (Vec<Measure>, Vec<Params>) {
     let iud = CustomRate::from_toml(include_str!("../testdata/rates/iud_followup.toml")).expect("the IUD rule");
     let on = d("2026-06-30");
-    let base = Params::new(on).as_of(d("2026-07-15"));
+    let base = Params::new(on).as_of(d("2026-07-16"));
     let june = base.period(Period::month(2026, 6).expect("June"));
     let q2 = base.period(Period::quarter(2026, 2).expect("Q2"));
     let ms = vec![RateCode::CaseFileRate.into(), RateCode::Cpr.into(), RateCode::FloatingCheckRate.into(), iud.into()];

@@ -8,7 +8,7 @@
 //! ```
 
 use famplan::io::{ImportMode, SnapshotFiles, read_snapshot};
-use famplan::{AreaLevel, Counts, CustomRate, GroupBy, Measure, Params, Period, RateCode};
+use famplan::{AreaLevel, Counts, CustomRate, GroupBy, Measure, Params, Period, RateCode, StateBasis};
 use std::collections::BTreeMap;
 use std::fs::File;
 use std::io::{BufReader, BufWriter, Write};
@@ -89,11 +89,15 @@ fn run(start: Instant) -> Result<(), Box<dyn std::error::Error>> {
     let (reg, _) = read_snapshot(files, ImportMode::AllOrNothing)?;
     let loaded = Instant::now();
 
-    // The IUD follow-up is a user-defined rule (SIX_RATES §3): 1/3/6/12 months, ±15 days.
+    // The IUD follow-up is a user-defined visit rule set (SIX_RATES §3): 1/3/6/12 months, ±15 days.
     let iud: Measure = CustomRate::from_toml(include_str!("../testdata/rates/iud_followup.toml"))?.into();
-    // Visits run to the extraction date: as of the day the last window closes, nothing is open.
-    let as_of = a.iud.end.max(a.float.end).max(a.on) + chrono::Days::new(15);
-    let base = Params::new(a.on).as_of(as_of);
+    // SIX_RATES counts every follow-up due in the period, with the visits up to the extraction
+    // (the last window closes 15 days after the period). On the day a window closes it is still
+    // open (DOMAIN §6), so A is the day after: no follow-up of the period is left open.
+    let as_of = a.iud.end.max(a.float.end).max(a.on) + chrono::Days::new(16);
+    // SIX_RATES reads every condition from the person's row as extracted, so the attributes are
+    // taken as recorded on A (a method started after D counts); ages are still taken on D.
+    let base = Params::new(a.on).as_of(as_of).basis(StateBasis::AsRecorded);
     let measures: Vec<Measure> =
         vec![RateCode::CaseFileRate.into(), RateCode::Cpr.into(), RateCode::FloatingCheckRate.into(), iud];
     let params = [base.period(a.float), base.period(a.float), base.period(a.float), base.period(a.iud)];

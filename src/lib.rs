@@ -83,9 +83,9 @@ pub use household::{Household, HousingKind, Place};
 pub use id::{BuildingId, CommunityId, EventId, GridId, GroupId, HouseholdId, PersonId, StaffId, ZoneId};
 pub use person::{MaritalStatus, Person, PersonState, Relation, Residency, Sex, Tag, Tags};
 pub use rate::{
-    Allocation, Assessment, Comparison, Counts, CustomRate, Due, Entry, FollowUpRule, FollowUpTrigger, GroupBy,
-    Measure, Params, Partial, PersonFilter, Rate, RateCode, RateInfo, Reason, Row, Scale, Table, Target, TriggerEvent,
-    VerificationOutcome, VerifiedPerson, assess, catalogue,
+    Allocation, Assessment, Comparison, Counts, CustomRate, Entry, GroupBy, Measure, Params, Partial, PersonFilter,
+    Rate, RateCode, RateInfo, Reason, Row, Scale, StateBasis, Table, Target, VerificationOutcome, VerifiedPerson,
+    assess, catalogue,
 };
 pub use registry::{Conflict, GridPopulation, MergeReport, PersonRef, Registry, Rejection, Visit};
 pub use resident_id::{Phone, PhoneError, ResidentId, ResidentIdError};

@@ -1,6 +1,6 @@
 //! The catalogue: every row of DOMAIN §7, with its definition and how it is counted.
 
-use super::engine::{Cache, Ctx, Lite, Sink};
+use super::engine::{Cache, Ctx, Lite, Sink, obligation_entry};
 use super::{Counts, Reason, Scale};
 use crate::person::code_enum;
 use crate::registry::state::{Change, Detail, NONE, State, date, day};
@@ -753,20 +753,7 @@ impl<'m> Prepared<'m> {
                 crate::AreaLevel::Grid => st.areas.grid_index(o.grid()).unwrap_or(ctx.none),
                 _ => st.household_ids.find(o.household()).map_or(ctx.none, |h| ctx.household_unit(h, o.due)),
             };
-            sink.add(unit, Counts::one(done), || {
-                let subject = match o.person() {
-                    Some(p) => format!("{p} {id} due {}", o.due),
-                    None => format!("{} {id} due {}", o.household(), o.due),
-                };
-                let mut r = Reason::new(
-                    format!("{}/{id}", code.code()),
-                    id,
-                    format!("missed: {} ({})", o.rule().name, o.why()),
-                );
-                r.due = Some(o.due);
-                r.window = Some(o.window);
-                (o.person().map(PersonId::new), subject, Some(r))
-            });
+            sink.add(unit, Counts::one(done), || obligation_entry(code.code(), &o));
         }
     }
 }

@@ -1,15 +1,14 @@
 //! User-defined rates from the same building blocks as the catalogue: a population filter,
-//! an event (visit) filter, a period, and follow-up rules (trigger → due dates → window →
-//! visit kind). Serde-describable, so the CLI and Python load them from TOML.
+//! an event (visit) filter, a period, and follow-up rules — visit rules of the schedule
+//! ([`VisitRule`](crate::VisitRule), trigger → due dates → window → visit kind), counted as the
+//! catalogue's follow-up rates count the default rules. Serde-describable, so the CLI and
+//! Python load them from TOML.
 
-use super::engine::{Cache, Ctx, Lite, Sink};
-use super::{Counts, Reason, Scale};
-use crate::person::code_enum;
-use crate::registry::state::{Change, State, UNDATED, date, day};
-use crate::{
-    Error, Location, MaritalStatus, Method, Period, PersonId, PersonState, PregnancyOutcome, Procedure, Residency, Sex,
-};
-use chrono::{Days, NaiveDate};
+use super::engine::{Cache, Ctx, Lite, Local, Sink, obligation_entry};
+use super::{Counts, Params, Reason, Scale};
+use crate::registry::state::{State, day};
+use crate::visit::{ObligationState, PersonObligations};
+use crate::{Error, Location, MaritalStatus, Method, PersonId, PersonState, Residency, RuleSet, Sex, Subject};
 use serde::{Deserialize, Serialize};
 
 fn invalid(at: Location, reason: impl Into<String>) -> Error {
@@ -141,175 +140,15 @@ impl PersonFilter {
     }
 }
 
-code_enum!(
-    /// A dated event that triggers follow-up obligations.
-    ///
-    /// # Example
-    ///
-    /// ```
-    /// assert_eq!("iud_insertion".parse::<famplan::TriggerEvent>(), Ok(famplan::TriggerEvent::IudInsertion));
-    /// ```
-    TriggerEvent {
-        /** 结婚 */ Married = "married",
-        /** 活产 */ LiveBirth = "live_birth",
-        /** 放环 */ IudInsertion = "iud_insertion",
-        /** 女扎 / 男扎 */ Sterilization = "sterilization",
-        /** 皮埋 */ ImplantInsertion = "implant_insertion",
-        /** 人工流产 */ InducedAbortion = "induced_abortion",
-        /** 药具发放 */ SuppliesDispensed = "supplies_dispensed"
-    }
-);
-
-impl TriggerEvent {
-    fn matches(self, c: Change) -> bool {
-        matches!(
-            (self, c),
-            (TriggerEvent::Married, Change::Marital(MaritalStatus::Married))
-                | (TriggerEvent::LiveBirth, Change::PregnancyEnded(PregnancyOutcome::LiveBirth, _))
-                | (TriggerEvent::IudInsertion, Change::Procedure(Procedure::IudInsertion))
-                | (
-                    TriggerEvent::Sterilization,
-                    Change::Procedure(Procedure::TubalSterilization | Procedure::Vasectomy)
-                )
-                | (TriggerEvent::ImplantInsertion, Change::Procedure(Procedure::ImplantInsertion))
-                | (TriggerEvent::InducedAbortion, Change::Procedure(Procedure::InducedAbortion))
-                | (TriggerEvent::SuppliesDispensed, Change::Supplies(_))
-        )
-    }
-}
-
-/// What starts a follow-up rule's obligations.
-///
-/// In TOML: `trigger = { method = "iud" }` or `trigger = { event = "iud_insertion" }`.
-///
-/// # Example
-///
-/// ```
-/// use famplan::{Method, FollowUpTrigger};
-/// let t: FollowUpTrigger = serde_json::from_str(r#"{"method":"iud"}"#)?;
-/// assert_eq!(t, FollowUpTrigger::Method(Method::Iud));
-/// # Ok::<(), serde_json::Error>(())
-/// ```
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum FollowUpTrigger {
-    /// The person's current method on `D` is this one and its start date is known:
-    /// one trigger, on the start date (the snapshot's `contraceptive_method` + `method_start`).
-    Method(Method),
-    /// Every such dated event of the person, seen on `A`.
-    Event(TriggerEvent),
-}
-
-/// One due date after the trigger and its window: due = trigger + `months` (calendar,
-/// clamped) + `days`; window `[due − before, due + after]` in days, both ends included.
-///
-/// # Example
-///
-/// ```
-/// let d = famplan::Due { months: 1, days: 0, before: 7, after: 14 };
-/// let (due, window) = d.on("2026-01-31".parse()?).unwrap();
-/// assert_eq!(due.to_string(), "2026-02-28");
-/// assert_eq!(window.to_string(), "2026-02-21..2026-03-14");
-/// # Ok::<(), chrono::ParseError>(())
-/// ```
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct Due {
-    /// Calendar months after the trigger.
-    #[serde(default)]
-    pub months: u32,
-    /// Days after the trigger (added after the months).
-    #[serde(default)]
-    pub days: u32,
-    /// Days before the due date the window opens.
-    #[serde(default)]
-    pub before: u32,
-    /// Days after the due date the window closes.
-    #[serde(default)]
-    pub after: u32,
-}
-
-impl Due {
-    /// The due date and window after a trigger on `trigger`.
-    ///
-    /// # Example
-    ///
-    /// ```
-    /// let d = famplan::Due { days: 30, before: 30, after: 15, ..Default::default() };
-    /// assert_eq!(d.on("2026-05-01".parse()?).unwrap().0.to_string(), "2026-05-31");
-    /// # Ok::<(), chrono::ParseError>(())
-    /// ```
-    pub fn on(&self, trigger: NaiveDate) -> Option<(NaiveDate, Period)> {
-        let due = crate::add_months(trigger, self.months as i32)?.checked_add_days(Days::new(u64::from(self.days)))?;
-        let open = due.checked_sub_days(Days::new(u64::from(self.before)))?;
-        let close = due.checked_add_days(Days::new(u64::from(self.after)))?;
-        Some((due, Period { start: open, end: close }))
-    }
-}
-
-/// A follow-up rule: who, what triggers it, when each follow-up is due and in which
-/// window, and which visit kind fulfils it.
-///
-/// An obligation due in `P` is in the denominator unless, on `A`, it is still open (not
-/// fulfilled and its window not closed: right-censored) or cancelled (the person died or
-/// moved out, or — with `stops_with_method` — the method was stopped or removed, after the
-/// trigger and before the window closed). It is in the numerator when a visit of the kind
-/// dated inside its window (and on or before `A`) exists; any such visit fulfils it.
-///
-/// # Example
-///
-/// ```
-/// use famplan::{FollowUpRule, Method, FollowUpTrigger};
-/// let r = FollowUpRule::from_toml(r#"
-///     name = "iud_followup"
-///     trigger = { method = "iud" }
-///     visit = "post_surgery"
-///     due = [{ months = 1, before = 15, after = 15 }, { months = 3, before = 15, after = 15 }]
-///     who = { sex = "F" }
-/// "#)?;
-/// assert_eq!(r.trigger, FollowUpTrigger::Method(Method::Iud));
-/// assert_eq!(r.due.len(), 2);
-/// # Ok::<(), famplan::Error>(())
-/// ```
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct FollowUpRule {
-    /// The rule's name, quoted in reasons.
-    pub name: String,
-    /// Who the rule applies to, on `D`.
-    #[serde(default)]
-    pub who: PersonFilter,
-    /// What starts it.
-    pub trigger: FollowUpTrigger,
-    /// The visit kind that fulfils it.
-    pub visit: String,
-    /// The due dates after each trigger.
-    pub due: Vec<Due>,
-    /// Cancelled when the method is stopped or removed before the window closes.
-    #[serde(default)]
-    pub stops_with_method: bool,
-}
-
-impl FollowUpRule {
-    /// Reads a rule from TOML.
-    ///
-    /// # Errors
-    ///
-    /// [`Error::Invalid`] naming the TOML error.
-    ///
-    /// # Example
-    ///
-    /// ```
-    /// assert!(famplan::FollowUpRule::from_toml("name = 1").is_err());
-    /// ```
-    pub fn from_toml(s: &str) -> Result<FollowUpRule, Error> {
-        toml::from_str(s).map_err(|e| invalid(Location::field("follow-up rule"), e.to_string().trim_end()))
-    }
-}
-
 /// A user-defined rate: either a population rate (`denominator` and `numerator` filters,
 /// evaluated on `D`, or on `P`'s last day with `on_period_end`) or a follow-up rate
-/// (`follow_up`).
+/// (`follow_up`: visit rules in the format of `rules/default.toml`, under `[[follow_up.rule]]`).
+///
+/// A follow-up rate counts the obligations of its rules due in `P` exactly as the catalogue's
+/// follow-up rates count the default rules ([`RuleSet::obligations`]): an obligation still open
+/// on `A` (right-censored) or cancelled is left out, a fulfilled one is in the numerator, a
+/// missed one only in the denominator. Only person rules are allowed (household rules have the
+/// reconciliation rate).
 ///
 /// # Example
 ///
@@ -329,6 +168,20 @@ impl FollowUpRule {
 /// let reg = Registry::example();
 /// let t = reg.rate(&r.into(), &Params::new("2026-06-30".parse().unwrap()), GroupBy::Community);
 /// assert_eq!((t.total.counts.numerator, t.total.counts.denominator), (0, 1));
+///
+/// // p1's IUD of 2024-05-01: follow-ups due 06-01, 08-01, 11-01; only the first was visited.
+/// let iud = CustomRate::from_toml(r#"
+///     code = "iud_followup_2024"
+///     [[follow_up.rule]]
+///     id = "iud"
+///     triggers = [{ on = "procedure", procedures = ["iud_insertion"] }]
+///     due = [{ months = 1, before = 7, after = 14 }, { months = 3, before = 14, after = 14 },
+///            { months = 6, before = 14, after = 14 }]
+///     fulfilled_by = { visit = "post_surgery" }
+/// "#)?;
+/// let p = Params::new("2024-12-31".parse().unwrap()).period(famplan::Period::year(2024).unwrap());
+/// let t = reg.rate(&iud.into(), &p, GroupBy::Community);
+/// assert_eq!((t.total.counts.numerator, t.total.counts.denominator), (1, 3));
 /// # Ok::<(), famplan::Error>(())
 /// ```
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -351,9 +204,9 @@ pub struct CustomRate {
     /// Who of the denominator is also in the numerator (population rates).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub numerator: Option<PersonFilter>,
-    /// Obligations of this rule due in `P` (follow-up rates).
+    /// Obligations of these visit rules due in `P` (follow-up rates).
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub follow_up: Option<FollowUpRule>,
+    pub follow_up: Option<RuleSet>,
 }
 
 impl CustomRate {
@@ -377,7 +230,7 @@ impl CustomRate {
         Ok(r)
     }
 
-    /// Checks the shape: a `denominator` filter or a `follow_up` rule, not both.
+    /// Checks the shape: a `denominator` filter or `follow_up` person rules, not both.
     ///
     /// # Errors
     ///
@@ -390,15 +243,30 @@ impl CustomRate {
     /// let r = CustomRate { code: "all".into(), name: String::new(), scale: Default::default(), on_period_end: false,
     ///     denominator: Some(PersonFilter::default()), numerator: None, follow_up: None };
     /// assert!(r.check().is_ok());
+    ///
+    /// // Household rules have their own rate; a follow-up needs at least one rule.
+    /// let household = famplan::RuleSet::default_rules().rules().iter().filter(|r| r.id == "reconciliation").cloned().collect();
+    /// let r = CustomRate { denominator: None, follow_up: Some(famplan::RuleSet::new(household)?), ..r };
+    /// assert!(r.check().unwrap_err().to_string().contains("household rules are not counted"));
+    /// let r = CustomRate { follow_up: Some(famplan::RuleSet::new(vec![])?), ..r };
+    /// assert!(r.check().unwrap_err().to_string().ends_with("`follow_up` has no rule"));
+    /// # Ok::<(), famplan::Error>(())
     /// ```
     pub fn check(&self) -> Result<(), Error> {
+        let at = || Location::field(format!("custom rate `{}`", self.code));
         match (&self.denominator, &self.follow_up) {
             (Some(_), None) => Ok(()),
-            (None, Some(_)) if self.numerator.is_none() => Ok(()),
-            _ => Err(invalid(
-                Location::field(format!("custom rate `{}`", self.code)),
-                "needs either `denominator` (and `numerator`) filters or a `follow_up` rule",
-            )),
+            (None, Some(rules)) if self.numerator.is_none() => {
+                match rules.rules().iter().find(|r| r.subject == Subject::Household) {
+                    Some(r) => Err(invalid(
+                        at(),
+                        format!("follow_up rule `{}`: household rules are not counted by custom rates", r.id),
+                    )),
+                    None if rules.rules().is_empty() => Err(invalid(at(), "`follow_up` has no rule")),
+                    None => Ok(()),
+                }
+            }
+            _ => Err(invalid(at(), "needs either `denominator` (and `numerator`) filters or a `follow_up` rule")),
         }
     }
 }
@@ -436,148 +304,36 @@ impl<'m> PreparedFilter<'m> {
     }
 }
 
-/// A follow-up rule with its visit kind looked up.
-pub(crate) struct PreparedRule<'m> {
-    rule: &'m FollowUpRule,
-    visit: Option<u16>,
-    /// Tag bits every person must carry; `None` when a required tag was never used.
-    tags: Option<u64>,
-}
-
-impl<'m> PreparedRule<'m> {
-    fn with(st: &State, rule: &'m FollowUpRule) -> PreparedRule<'m> {
-        let r = rule;
-        let visit = st.visit_kinds.find(&r.visit).map(|i| i as u16);
-        let tags = tag_bits(st, &r.who.tags);
-        PreparedRule { rule, visit, tags }
-    }
-
-    fn rule(&self) -> &FollowUpRule {
-        self.rule
-    }
-
-    /// The obligations of one person due in `P`.
-    #[inline]
-    pub(crate) fn person<'r, S: Sink>(&self, ctx: &Ctx<'r>, cache: &mut Cache<'r>, rate: &str, sink: &mut S) {
-        let r = self.rule();
-        let tags = self.tags;
-        if tags.is_none() {
-            return;
-        }
-        let p = cache.p;
-        match r.trigger {
-            FollowUpTrigger::Method(m) => {
-                let Some(s) = cache.at(ctx, ctx.p.on) else { return };
-                if !(s.method_recorded && s.method == m) {
-                    return;
-                }
-                let Some(start) = s.method_since() else { return };
-                if !r.who.matches_lite(&s, tags) {
-                    return;
-                }
-                let unit = ctx.unit(&s);
-                self.obligations(ctx, p, start, unit, rate, sink);
-            }
-            FollowUpTrigger::Event(e) => {
-                let mut who: Option<Option<u32>> = None;
-                for f in ctx.st.facts_of(p.ix) {
-                    if f.date > ctx.a {
-                        break;
-                    }
-                    if f.date == UNDATED || !e.matches(f.change) {
-                        continue;
-                    }
-                    let at = who.get_or_insert_with(|| {
-                        cache.at(ctx, ctx.p.on).filter(|s| r.who.matches_lite(s, tags)).map(|s| ctx.unit(&s))
-                    });
-                    let Some(unit) = *at else { return };
-                    self.obligations(ctx, p, date(f.date).expect("dated"), unit, rate, sink);
-                }
-            }
-        }
-    }
-
-    fn obligations<S: Sink>(
-        &self,
-        ctx: &Ctx<'_>,
-        p: crate::PersonRef<'_>,
-        trigger: NaiveDate,
-        unit: u32,
-        rate: &str,
-        sink: &mut S,
-    ) {
-        let r = self.rule();
-        for (k, d) in r.due.iter().enumerate() {
-            let Some((due, window)) = d.on(trigger) else { continue };
-            if due < ctx.p.period.start || due > ctx.p.period.end {
-                continue;
-            }
-            let (w0, w1) = (day(window.start), day(window.end));
-            let done = self.visit.is_some_and(|kind| {
-                ctx.st.person_visits(p.ix).any(|v| {
-                    let vd = day(v.date);
-                    v.kind == kind && vd >= w0 && vd <= w1 && vd <= ctx.a
-                })
-            });
-            if !done {
-                if w1 > ctx.a {
-                    continue; // still open on A: right-censored
-                }
-                if self.cancelled(ctx, p.ix, day(trigger), w1) {
-                    continue;
-                }
-            }
-            sink.add(unit, Counts::one(done), || {
-                let mut why = Reason::new(
-                    format!("{rate}/{}", r.name),
-                    r.visit.clone(),
-                    format!("no {} visit in the window of follow-up #{} after {trigger}", r.visit, k + 1),
-                );
-                why.due = Some(due);
-                why.window = Some(window);
-                (Some(PersonId::new(p.id())), format!("{} {} #{} due {due}", p.id(), r.name, k + 1), Some(why))
-            });
-        }
-    }
-
-    fn cancelled(&self, ctx: &Ctx<'_>, p: u32, from: i32, to: i32) -> bool {
-        let r = self.rule();
-        ctx.st.facts_of(p).iter().any(|f| {
-            f.date > from
-                && f.date <= to
-                && f.date <= ctx.a
-                && match f.change {
-                    Change::Died | Change::MovedOut { .. } => true,
-                    Change::MethodStopped(_) => r.stops_with_method,
-                    Change::Procedure(pr) => r.stops_with_method && pr.stops().is_some(),
-                    _ => false,
-                }
-        })
-    }
-}
-
 /// A custom rate ready to run.
 pub(crate) struct Prepared<'m> {
     rate: &'m CustomRate,
     den: Option<PreparedFilter<'m>>,
     num: Option<PreparedFilter<'m>>,
-    rule: Option<PreparedRule<'m>>,
+    follow_up: Option<Box<PersonObligations<'m>>>,
 }
 
 impl<'m> Prepared<'m> {
-    pub(crate) fn new(st: &State, rate: &'m CustomRate) -> Prepared<'m> {
+    pub(crate) fn new(st: &'m State, rate: &'m CustomRate, p: &Params) -> Prepared<'m> {
         Prepared {
             rate,
             den: rate.denominator.as_ref().map(|f| PreparedFilter::new(st, f)),
             num: rate.numerator.as_ref().map(|f| PreparedFilter::new(st, f)),
-            rule: rate.follow_up.as_ref().map(|r| PreparedRule::with(st, r)),
+            follow_up: rate.follow_up.as_ref().map(|r| Box::new(PersonObligations::new(st, r, p.period, p.as_of))),
         }
     }
 
     #[inline]
-    pub(crate) fn person<'r, S: Sink>(&self, ctx: &Ctx<'r>, cache: &mut Cache<'r>, sink: &mut S) {
-        if let Some(rule) = &self.rule {
-            rule.person(ctx, cache, &self.rate.code, sink);
+    pub(crate) fn person<'r, S: Sink>(&self, ctx: &Ctx<'r>, cache: &mut Cache<'r>, local: &mut Local, sink: &mut S) {
+        if let Some(obs) = &self.follow_up {
+            obs.person(cache.p.ix, &mut local.visit, |o| {
+                let done = match o.state {
+                    ObligationState::Done => true,
+                    ObligationState::Missed => false,
+                    _ => return, // open on A (right-censored) or cancelled
+                };
+                let unit = ctx.household_unit(o.household_ix(), o.due.min(ctx.p.as_of));
+                sink.add(unit, Counts::one(done), || obligation_entry(&self.rate.code, &o));
+            });
             return;
         }
         let Some(den) = &self.den else { return };

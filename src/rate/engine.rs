@@ -2,8 +2,8 @@
 //! evaluated on states computed once per person and date, counted into one vector of
 //! [`Counts`] per measure indexed by the internal unit index (no allocation per person).
 
-use super::{Counts, Entry, GroupBy, Measure, Params, Partial, Reason, Table, catalogue, custom, roll_up};
-use crate::registry::state::{Fold, NONE, State, UNDATED, Who, date, day};
+use super::{Counts, Entry, GroupBy, Measure, Params, Partial, Reason, StateBasis, Table, catalogue, custom, roll_up};
+use crate::registry::state::{Fold, NONE, State, Who, day};
 use crate::{AreaLevel, CaseFileStatus, MaritalStatus, Method, PersonId, PersonRef, Registry, Residency, Sex};
 use chrono::NaiveDate;
 
@@ -97,12 +97,16 @@ impl<'r> Ctx<'r> {
         if self.level == AreaLevel::Grid && g != NONE { g } else { self.none }
     }
 
-    /// A person's state on `on` as known on `A`: the facts dated `≤ min(on, A)`, the age on `on`.
+    /// A person's state on `on` as known on `A`: the facts dated `≤ min(on, A)` (`≤ A` under
+    /// [`StateBasis::AsRecorded`]), the age on `on`.
     #[inline]
     pub(crate) fn known(&self, p: PersonRef<'r>, on: NaiveDate) -> Option<Lite> {
         let st = self.st;
         let rec = &st.persons[p.ix as usize];
-        let k = if on <= self.p.as_of { on } else { self.p.as_of };
+        let k = match self.p.basis {
+            StateBasis::AsRecorded => self.p.as_of,
+            StateBasis::OnDate => on.min(self.p.as_of),
+        };
         if k < rec.registered {
             return None;
         }
@@ -134,7 +138,6 @@ impl<'r> Ctx<'r> {
             marital: f.marital,
             method: f.method,
             method_recorded: f.method_present,
-            method_since: f.method_since,
             case_file: f.case_file,
             tags: f.tags,
             unit,
@@ -152,8 +155,6 @@ pub(crate) struct Lite {
     pub marital: MaritalStatus,
     pub method: Method,
     pub method_recorded: bool,
-    /// Day number, or `UNDATED`.
-    pub method_since: i32,
     pub case_file: CaseFileStatus,
     pub tags: u64,
     /// Unit index at the context's level, or `NONE`.
@@ -179,10 +180,6 @@ impl Lite {
     #[inline]
     pub(crate) fn uses_method(&self) -> bool {
         self.method_recorded && self.method != Method::None
-    }
-
-    pub(crate) fn method_since(&self) -> Option<NaiveDate> {
-        if self.method_since == UNDATED { None } else { date(self.method_since) }
     }
 }
 
@@ -220,6 +217,31 @@ impl<'r> Cache<'r> {
     }
 }
 
+/// Per-thread buffers of the per-person pass, one per measure.
+#[derive(Debug, Default)]
+pub(crate) struct Local {
+    pub visit: crate::visit::PersonScratch,
+}
+
+/// The drill-down entry of an obligation counted by a follow-up rate: the person (or
+/// household), the rule and due date, and why it was missed (`missing` names the visit kind
+/// that fulfils the rule, or the rule when no visit does).
+pub(crate) fn obligation_entry(rate: &str, o: &crate::Obligation<'_>) -> (Option<PersonId>, String, Option<Reason>) {
+    let rule = o.rule();
+    let id = rule.id.as_str();
+    let subject = match o.person() {
+        Some(p) => format!("{p} {id} due {}", o.due),
+        None => format!("{} {id} due {}", o.household(), o.due),
+    };
+    // What is missing: the visit that would have fulfilled it (else the rule itself).
+    let missing = rule.fulfilled_by.visit.as_deref().unwrap_or(id);
+    let name = if rule.name.is_empty() { id } else { rule.name.as_str() };
+    let mut r = Reason::new(format!("{rate}/{id}"), missing, format!("missed: {name} ({})", o.why()));
+    r.due = Some(o.due);
+    r.window = Some(o.window);
+    (o.person().map(PersonId::new), subject, Some(r))
+}
+
 /// A measure ready to run: ids of visit kinds, outcomes and tags looked up once.
 pub(crate) enum Prepared<'m> {
     Catalogue(catalogue::Prepared<'m>),
@@ -227,10 +249,10 @@ pub(crate) enum Prepared<'m> {
 }
 
 impl<'m> Prepared<'m> {
-    pub(crate) fn new(st: &State, m: &'m Measure) -> Prepared<'m> {
+    pub(crate) fn new(st: &'m State, m: &'m Measure, p: &Params) -> Prepared<'m> {
         match m {
             Measure::Catalogue(c) => Prepared::Catalogue(catalogue::Prepared::new(st, *c)),
-            Measure::Custom(c) => Prepared::Custom(custom::Prepared::new(st, c)),
+            Measure::Custom(c) => Prepared::Custom(custom::Prepared::new(st, c, p)),
         }
     }
 
@@ -242,10 +264,10 @@ impl<'m> Prepared<'m> {
     }
 
     #[inline]
-    fn person<'r, S: Sink>(&self, ctx: &Ctx<'r>, cache: &mut Cache<'r>, sink: &mut S) {
+    fn person<'r, S: Sink>(&self, ctx: &Ctx<'r>, cache: &mut Cache<'r>, local: &mut Local, sink: &mut S) {
         match self {
             Prepared::Catalogue(c) => c.person(ctx, cache, sink),
-            Prepared::Custom(c) => c.person(ctx, cache, sink),
+            Prepared::Custom(c) => c.person(ctx, cache, local, sink),
         }
     }
 
@@ -264,6 +286,7 @@ pub(crate) fn run_persons<'r, S: Sink>(
     sinks: &mut [S],
 ) {
     let st = reg.st();
+    let mut locals: Vec<Local> = ms.iter().map(|_| Local::default()).collect();
     const BLOCK: usize = 64;
     let mut at = range.start;
     while at < range.end {
@@ -282,8 +305,8 @@ pub(crate) fn run_persons<'r, S: Sink>(
         std::hint::black_box(touch);
         for ix in block {
             let mut cache = Cache::new(PersonRef { st, ix: ix as u32 });
-            for ((m, ctx), sink) in ms.iter().zip(ctxs).zip(sinks.iter_mut()) {
-                m.person(ctx, &mut cache, sink);
+            for (((m, ctx), sink), local) in ms.iter().zip(ctxs).zip(sinks.iter_mut()).zip(&mut locals) {
+                m.person(ctx, &mut cache, local, sink);
             }
         }
         at += BLOCK;
@@ -337,7 +360,7 @@ impl Registry {
         let st = self.st();
         let level = by.unit_level();
         let ctxs: Vec<Ctx<'_>> = jobs.iter().map(|(_, p)| Ctx::new(st, *p, level)).collect();
-        let prepared: Vec<Prepared<'_>> = jobs.iter().map(|(m, _)| Prepared::new(st, m)).collect();
+        let prepared: Vec<Prepared<'_>> = jobs.iter().map(|(m, p)| Prepared::new(st, m, p)).collect();
         let cells = st.areas.all(level).len() + 1;
         let fresh = || -> Vec<Tally> { (0..prepared.len()).map(|_| Tally(vec![Counts::default(); cells])).collect() };
         let n = self.len();
@@ -445,7 +468,7 @@ impl Registry {
         let ctx = Ctx::new(st, *params, level);
         let names = unit_names(st, level);
         let wanted = names.iter().map(|u| roll_up(&st.areas, level, u, by) == key).collect();
-        let prepared = Prepared::new(st, measure);
+        let prepared = Prepared::new(st, measure, params);
         let mut sink = Explain { wanted, names: &names, out: Vec::new() };
         if prepared.per_person() {
             let mut one = [sink];

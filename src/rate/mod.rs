@@ -7,7 +7,7 @@
 //! - [`RateCode`] / [`RateInfo`]: the catalogue of DOMAIN §7;
 //! - [`CustomRate`]: a user-defined rate from population filters and follow-up rules;
 //! - [`Measure`]: either of the two, what [`Registry::partial`] and friends compute;
-//! - [`Params`]: reference date `D`, period `P`, as-of `A`;
+//! - [`Params`]: reference date `D`, period `P`, as-of `A`, and the [`StateBasis`];
 //! - [`Partial`]: counts per unit, merged by [`Partial::merge`], grouped by [`Partial::group`];
 //! - [`Entry`]: one subject behind a cell, with its [`Reason`] when it is not counted.
 
@@ -21,7 +21,7 @@ mod verify;
 mod tests;
 
 pub use catalogue::{RateCode, RateInfo, catalogue};
-pub use custom::{CustomRate, Due, FollowUpRule, FollowUpTrigger, PersonFilter, TriggerEvent};
+pub use custom::{CustomRate, PersonFilter};
 pub use target::{Allocation, Assessment, Comparison, Target, assess};
 pub use verify::{VerificationOutcome, VerifiedPerson};
 
@@ -211,6 +211,75 @@ pub struct Params {
     /// For `satisfaction_rate` / `policy_awareness_rate`: only this respondent kind.
     #[serde(default)]
     pub respondent: Option<RespondentKind>,
+    /// Which state of a person the conditions read: the one in effect on the date asked
+    /// (default) or the one recorded on `A`.
+    #[serde(default)]
+    pub basis: StateBasis,
+}
+
+/// Which state of a person a rate's conditions read.
+///
+/// A person's attributes (marital status, method, residency, household, case file) change
+/// over time. By default a rate reads them **on the date it asks about** — `D` for stocks, the
+/// event's date for flows — as known on `A`: a method started on 3 July does not count in a
+/// contraceptive prevalence on 30 June, even if it was recorded by the extraction on 15 July.
+///
+/// [`StateBasis::AsRecorded`] reads every attribute **as recorded on `A`**, whatever its date,
+/// and only the age on the date asked. That is what a spreadsheet over a ledger extract counts,
+/// and what `SIX_RATES.md` specifies ("all conditions on that person's own row").
+///
+/// # Example
+///
+/// ```
+/// use famplan::{Params, StateBasis};
+/// let p = Params::new("2026-06-30".parse()?).as_of("2026-07-15".parse()?);
+/// assert_eq!(p.basis, StateBasis::OnDate);
+/// assert_eq!(p.basis(StateBasis::AsRecorded).basis, StateBasis::AsRecorded);
+/// assert_eq!("as_recorded".parse::<StateBasis>(), Ok(StateBasis::AsRecorded));
+/// # Ok::<(), chrono::ParseError>(())
+/// ```
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum StateBasis {
+    /// The state in effect on the date asked, as known on `A` (DOMAIN §1).
+    #[default]
+    OnDate,
+    /// The state recorded on `A`; only the age is taken on the date asked.
+    AsRecorded,
+}
+
+impl StateBasis {
+    /// The name used in files and on the command line: `on_date` or `as_recorded`.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// assert_eq!(famplan::StateBasis::OnDate.as_str(), "on_date");
+    /// ```
+    pub fn as_str(self) -> &'static str {
+        match self {
+            StateBasis::OnDate => "on_date",
+            StateBasis::AsRecorded => "as_recorded",
+        }
+    }
+}
+
+impl fmt::Display for StateBasis {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl std::str::FromStr for StateBasis {
+    type Err = String;
+
+    fn from_str(s: &str) -> Result<StateBasis, String> {
+        match s {
+            "on_date" => Ok(StateBasis::OnDate),
+            "as_recorded" => Ok(StateBasis::AsRecorded),
+            other => Err(format!("`{other}` is not a state basis (on_date, as_recorded)")),
+        }
+    }
 }
 
 impl Params {
@@ -224,7 +293,14 @@ impl Params {
     /// # Ok::<(), chrono::ParseError>(())
     /// ```
     pub fn new(on: NaiveDate) -> Params {
-        Params { on, period: Period::month_of(on), as_of: on, method: None, respondent: None }
+        Params {
+            on,
+            period: Period::month_of(on),
+            as_of: on,
+            method: None,
+            respondent: None,
+            basis: StateBasis::OnDate,
+        }
     }
 
     /// Sets the period `P`.
@@ -278,6 +354,20 @@ impl Params {
     /// ```
     pub fn respondent(self, respondent: RespondentKind) -> Params {
         Params { respondent: Some(respondent), ..self }
+    }
+
+    /// Sets which state of a person the conditions read (see [`StateBasis`]).
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use famplan::{Params, StateBasis};
+    /// let p = Params::new("2026-06-30".parse()?).basis(StateBasis::AsRecorded);
+    /// assert_eq!(p.basis, StateBasis::AsRecorded);
+    /// # Ok::<(), chrono::ParseError>(())
+    /// ```
+    pub fn basis(self, basis: StateBasis) -> Params {
+        Params { basis, ..self }
     }
 }
 

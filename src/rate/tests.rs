@@ -44,7 +44,7 @@ fn shards_of_persons_merge_into_the_whole() {
     let m: Measure = RateCode::CaseFileRate.into();
     let st = reg.st();
     let ctx = engine::Ctx::new(st, p, AreaLevel::Grid);
-    let prepared = [engine::Prepared::new(st, &m)];
+    let prepared = [engine::Prepared::new(st, &m, &p)];
     let n = reg.len();
     let tally = |range: std::ops::Range<usize>| {
         let mut t = [engine::Tally(vec![Counts::default(); ctx.none as usize + 1])];

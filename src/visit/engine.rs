@@ -156,6 +156,14 @@ pub(crate) struct Ctx<'a> {
     pub household_rules: Vec<u16>,
     turns: Vec<(u16, u32)>,
     max_before: Vec<i32>,
+    /// Every rule is an event-triggered person rule: a person without a triggering fact
+    /// has no obligation and contributes nothing, so she can be skipped after one scan.
+    events_only: bool,
+    /// The kinds of fact (bit = [`Change::precedence`]) some trigger may match.
+    trigger_kinds: u128,
+    /// Per rule, the most days after its trigger that one of its windows can close
+    /// (`i32::MAX`: unbounded — a recurrence, a per-cycle offset or a negative offset).
+    reach: Vec<i32>,
 }
 
 /// Periods `(first day, last day)` as day numbers.
@@ -238,7 +246,57 @@ impl<'a> Ctx<'a> {
                 .iter()
                 .map(|r| r.due.iter().chain(&r.then_every).map(|o| o.before).max().unwrap_or(0))
                 .collect(),
+            trigger_kinds: rules.rules.iter().flat_map(|r| &r.triggers).fold(0u128, |m, t| {
+                let kinds: &[Change] = match t {
+                    Trigger::Married => &[Change::Marital(crate::MaritalStatus::Married)],
+                    Trigger::LiveBirth => &[Change::PregnancyEnded(PregnancyOutcome::LiveBirth, 0)],
+                    Trigger::MovedIn => &[Change::MovedIn(crate::Residency::Registered, 0)],
+                    // A snapshot's method with its start date counts as the procedure.
+                    Trigger::Procedure { .. } => {
+                        &[Change::Procedure(Procedure::IudInsertion), Change::MethodStarted(Method::None, None)]
+                    }
+                    Trigger::MethodStarted { .. } => &[Change::MethodStarted(Method::None, None)],
+                    Trigger::SuppliesDispensed { .. } => &[Change::Supplies(0)],
+                    Trigger::TurnsAge { .. } => &[],
+                };
+                kinds.iter().fold(m, |m, c| m | (1u128 << c.precedence()))
+            }),
+            reach: rules
+                .rules
+                .iter()
+                .map(|r| {
+                    let bounded = r.then_every.is_none()
+                        && r.due.iter().all(|o| o.months >= 0 && o.days >= 0 && o.days_per_cycle == 0);
+                    // A calendar month has at most 31 days.
+                    let far = r.due.iter().map(|o| o.months.saturating_mul(31).saturating_add(o.days + o.after)).max();
+                    if bounded { far.unwrap_or(0) } else { i32::MAX }
+                })
+                .collect(),
+            events_only: rules.rules.iter().all(|r| {
+                r.calendar.is_none()
+                    && r.subject == Subject::Person
+                    && !r.triggers.iter().any(|t| matches!(t, Trigger::TurnsAge { .. }))
+            }),
         }
+    }
+
+    /// Whether some fact of the person known on `as_of` triggers some rule recently enough to
+    /// matter: one of its obligations may be due in the range, or may take a visit from one
+    /// that is (the same bound as [`Ctx::generate`] skips by). Always true when the rules are
+    /// not all event-triggered person rules.
+    #[inline]
+    fn may_trigger(&self, facts: &[Fact]) -> bool {
+        !self.events_only
+            || facts.iter().any(|f| {
+                self.trigger_kinds & (1u128 << f.change.precedence()) != 0
+                    && f.date != UNDATED
+                    && f.date <= self.as_of
+                    && self.person_rules.iter().any(|&r| {
+                        let reach = self.reach[r as usize];
+                        (reach == i32::MAX || f.date.saturating_add(reach) >= self.from - self.max_before[r as usize])
+                            && self.triggers(r, f).is_some()
+                    })
+            })
     }
 
     fn rule(&self, r: u16) -> &'a VisitRule {
@@ -365,11 +423,15 @@ impl<'a> Ctx<'a> {
     ) {
         let st = self.st;
         let rec = &st.persons[p as usize];
+        // Most persons have no triggering fact: the cheapest test first.
+        let facts = st.facts_of(p);
+        if !self.may_trigger(facts) {
+            return;
+        }
         let reg_day = day(rec.registered);
         if reg_day > self.as_of {
             return;
         }
-        let facts = st.facts_of(p);
         let who = st.who(p);
         sc.stops.clear();
         sc.trigs.clear();

@@ -225,6 +225,11 @@ impl<'a> Obligation<'a> {
         }
     }
 
+    /// The household index the obligation belongs to on `min(due, as_of)`.
+    pub(crate) fn household_ix(&self) -> u32 {
+        self.ob.household
+    }
+
     /// The rule.
     ///
     /// # Example
@@ -624,6 +629,40 @@ pub(crate) fn compute_all_with<T: Send>(
         all.append(&mut o);
     }
     all
+}
+
+/// Reusable per-thread buffers of [`PersonObligations::person`].
+#[derive(Debug, Default)]
+pub(crate) struct PersonScratch {
+    sc: Scratch,
+    obs: Vec<Ob>,
+    hsegs: Vec<HSeg>,
+    hvisits: Vec<HVisit>,
+}
+
+/// A rule set's person rules resolved for obligations due in a period as known on a date,
+/// computed one person at a time (the rate engine's per-person pass uses this).
+pub(crate) struct PersonObligations<'a> {
+    ctx: Ctx<'a>,
+}
+
+impl<'a> PersonObligations<'a> {
+    pub(crate) fn new(st: &'a State, rules: &'a RuleSet, period: Period, as_of: NaiveDate) -> PersonObligations<'a> {
+        PersonObligations { ctx: Ctx::new(st, rules, period.start, period.end, day(as_of), None) }
+    }
+
+    /// Calls `f` with each obligation of person `p` due in the period, in its state on `as_of`.
+    #[inline]
+    pub(crate) fn person(&self, p: u32, scratch: &mut PersonScratch, mut f: impl FnMut(Obligation<'a>)) {
+        let c = &self.ctx;
+        scratch.obs.clear();
+        c.person(p, &mut scratch.sc, &mut scratch.obs, &mut scratch.hsegs, &mut scratch.hvisits);
+        scratch.hsegs.clear();
+        scratch.hvisits.clear();
+        for ob in &scratch.obs {
+            f(Obligation::new(c.st, c.rules, *ob, c.as_of));
+        }
+    }
 }
 
 impl RuleSet {

@@ -262,9 +262,32 @@ pub struct Fulfilment {
 /// assert_eq!(rules.rules().len(), 14);
 /// assert!(rules.get("pill_resupply").is_some());
 /// ```
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(try_from = "RuleList", into = "RuleList")]
 pub struct RuleSet {
     pub(crate) rules: Vec<VisitRule>,
+}
+
+/// A rule set as serde sees it: `{ rule = [ … ] }`, checked on the way in.
+#[derive(Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RuleList {
+    #[serde(default)]
+    rule: Vec<VisitRule>,
+}
+
+impl TryFrom<RuleList> for RuleSet {
+    type Error = Error;
+
+    fn try_from(l: RuleList) -> Result<RuleSet, Error> {
+        RuleSet::new(l.rule)
+    }
+}
+
+impl From<RuleSet> for RuleList {
+    fn from(r: RuleSet) -> RuleList {
+        RuleList { rule: r.rules }
+    }
 }
 
 #[derive(Deserialize)]

@@ -14,6 +14,8 @@ mod events_io;
 mod props;
 // Rates: every catalogue rate worked out by hand (testdata/rates), targets, properties.
 mod rate;
+// SIX_RATES.md: the library against an oracle written from the contract's text.
+mod six_rates;
 // Inputs the fuzz targets (fuzz/) found, each with the behaviour it must have.
 mod fuzz_regressions;
 mod util;

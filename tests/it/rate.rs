@@ -2,7 +2,7 @@
 //!
 //! A case file holds `[[case]]` tables: `name`, `rate` (a catalogue code, or the `code` of
 //! the case's `custom` TOML), `on` (D), optional `period` (`start..end`, default the month
-//! of D), `as_of`, `by` + `key` (default the community `c1`), `events` (one event a line:
+//! of D), `as_of`, `basis` (`on_date` or `as_recorded`), `by` + `key` (default the community `c1`), `events` (one event a line:
 //! `YYYY-MM-DD kind {json fields}`, appended to the shared `base.events` unless
 //! `base = false`), and the expected `numerator` / `denominator` (or `start`/`end` for the
 //! mean-population rates). The arithmetic is in a comment above every case.
@@ -33,6 +33,8 @@ struct Case {
     custom: Option<String>,
     #[serde(default)]
     method: Option<famplan::Method>,
+    #[serde(default)]
+    basis: famplan::StateBasis,
     numerator: u64,
     #[serde(default)]
     denominator: u64,
@@ -111,7 +113,7 @@ fn params(case: &Case) -> Params {
     if let Some(m) = case.method {
         p = p.method(m);
     }
-    p
+    p.basis(case.basis)
 }
 
 /// The only call into the rate API: computes the case's cell and compares.
@@ -341,4 +343,47 @@ fn bad_targets_csv_names_the_line() {
     let csv = "rate,level,unit,start,end,cmp,value,weight\ncpr,grid,g1,2026-01-01,2026-13-01,>=,80,1\n";
     let err = famplan::Target::read_csv(csv.as_bytes()).unwrap_err();
     assert!(err.to_string().starts_with("targets.csv:2"), "{err}");
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(48))]
+
+    /// A rule set of event-triggered person rules skips persons whose triggers are too old to
+    /// matter; adding a calendar rule turns that shortcut off. The IUD rule's obligations (due
+    /// date, window, state) must be the same either way, for any trigger dates, visits and period.
+    #[test]
+    fn the_event_only_shortcut_changes_no_obligation(
+        women in prop::collection::vec((0i64..1300, prop::collection::vec(-40i64..400, 0..5)), 1..12),
+        quarter in 0u32..12,
+    ) {
+        let start: chrono::NaiveDate = "2023-01-01".parse().unwrap();
+        let mut lines = String::new();
+        for (i, (inserted, visits)) in women.iter().enumerate() {
+            lines += &format!("2015-06-01 person_registered {{\"person\":\"w{i}\",\"household\":\"h1\",\"sex\":\"F\",\"birth_date\":\"1990-01-01\",\"marital\":\"married\",\"residency\":\"registered\"}}\n");
+            let on = start + chrono::Days::new(*inserted as u64);
+            lines += &format!("{on} procedure_performed {{\"person\":\"w{i}\",\"procedure\":\"iud_insertion\"}}\n");
+            for v in visits {
+                let vd = on.checked_add_signed(chrono::Duration::days(*v)).unwrap();
+                lines += &format!("{vd} visit_recorded {{\"person\":\"w{i}\",\"visit\":\"post_surgery\"}}\n");
+            }
+        }
+        let mut all = events(BASE, "b");
+        all.extend(events(&lines, "e"));
+        let (reg, _) = Registry::from_events(all);
+        let iud = CustomRate::from_toml(include_str!("../../testdata/rates/iud_followup.toml")).unwrap();
+        let fast = iud.follow_up.clone().unwrap();
+        let mut rules = fast.rules().to_vec();
+        rules.push(famplan::RuleSet::default_rules().get("floating_monthly_check").unwrap().clone());
+        let slow = famplan::RuleSet::new(rules).unwrap();
+        let period = Period::quarter(2023 + (quarter / 4) as i32, quarter % 4 + 1).unwrap();
+        let as_of = period.end + chrono::Days::new(20);
+        let pick = |rs: &famplan::RuleSet| -> Vec<(String, String, String, String)> {
+            rs.obligations(&reg, period, as_of)
+                .into_iter()
+                .filter(|o| o.rule().id == "iud_followup")
+                .map(|o| (o.person().unwrap().to_string(), o.due.to_string(), o.window.to_string(), format!("{:?}", o.state)))
+                .collect()
+        };
+        prop_assert_eq!(pick(&fast), pick(&slow));
+    }
 }

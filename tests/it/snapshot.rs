@@ -182,3 +182,82 @@ fn events_file_in_a_snapshot_applies_after_the_rows() {
         "1 problem(s), nothing imported:\n  events.jsonl:3: event e3: person `3` is single, not married, on 2026-07-02"
     );
 }
+
+/// A reader that hands out at most `step` bytes a call and fails after `fail_at` bytes.
+struct Trickle<'a> {
+    data: &'a [u8],
+    at: usize,
+    step: usize,
+    fail_at: Option<usize>,
+}
+
+impl std::io::Read for Trickle<'_> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        if self.fail_at.is_some_and(|f| self.at >= f) {
+            return Err(std::io::Error::other("disk went away"));
+        }
+        let n = buf.len().min(self.step).min(self.data.len() - self.at);
+        buf[..n].copy_from_slice(&self.data[self.at..self.at + n]);
+        self.at += n;
+        Ok(n)
+    }
+}
+
+/// Many more rows than the reader keeps in flight (batches of 2,048 rows, chunks of 256 KiB).
+fn big_visits(rows: usize) -> String {
+    let mut v = String::from("visit_id,person_id,date,kind\n");
+    for i in 0..rows {
+        v.push_str(&format!("{},{},2026-0{}-1{},floating_monthly_check\n", i + 1, [1, 2, 3][i % 3], 1 + i % 6, i % 10));
+    }
+    v
+}
+
+#[test]
+fn large_files_read_in_any_chunking_give_the_same_registry() {
+    let f = small();
+    let visits = big_visits(60_000);
+    let read_with = |step: usize| {
+        let r = Trickle { data: visits.as_bytes(), at: 0, step, fail_at: None };
+        read_snapshot(
+            SnapshotFiles::new()
+                .areas("areas.csv", f[0].as_bytes())
+                .households("households.csv", f[1].as_bytes())
+                .persons("persons.csv", f[2].as_bytes())
+                .visits("visits.csv", r),
+            ImportMode::AllOrNothing,
+        )
+        .unwrap()
+    };
+    let (whole, summary) = read_with(usize::MAX);
+    assert_eq!(summary.visits, 60_000);
+    for step in [1, 7, 4096] {
+        let (reg, s) = read_with(step);
+        assert_eq!(s.visits, 60_000, "step {step}");
+        assert_eq!(write(&reg), write(&whole), "step {step}");
+    }
+}
+
+#[test]
+fn many_bad_rows_stop_at_the_cap_and_a_failing_reader_is_an_io_error() {
+    let f = small();
+    // Every row names an unknown person: all-or-nothing stops after 100 problems, in file order.
+    let bad = big_visits(60_000).replace(",1,2026", ",77,2026");
+    let err = read(&[f[0].clone(), f[1].clone(), f[2].clone(), bad], ImportMode::AllOrNothing).unwrap_err();
+    let Error::Many(all) = err else { panic!("expected Many, got {err}") };
+    assert_eq!(all.len(), 100);
+    assert_eq!(all[0].to_string(), "visits.csv:2: person_id: unknown person `77`");
+    assert_eq!(all[1].to_string(), "visits.csv:5: person_id: unknown person `77`");
+    // A reader failing mid-file: the import fails with the I/O error naming the file.
+    let visits = big_visits(60_000);
+    let r = Trickle { data: visits.as_bytes(), at: 0, step: 1000, fail_at: Some(1_000_000) };
+    let err = read_snapshot(
+        SnapshotFiles::new()
+            .areas("areas.csv", f[0].as_bytes())
+            .households("households.csv", f[1].as_bytes())
+            .persons("persons.csv", f[2].as_bytes())
+            .visits("visits.csv", r),
+        ImportMode::AllOrNothing,
+    )
+    .unwrap_err();
+    assert!(err.to_string().contains("visits.csv") && err.to_string().contains("disk went away"), "{err}");
+}

@@ -3,6 +3,7 @@
 use serde::Serialize;
 use serde_json::Value;
 use std::io::Write;
+use unicode_width::UnicodeWidthStr;
 
 /// The output format of a command.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, clap::ValueEnum)]
@@ -52,9 +53,9 @@ pub fn record(value: &impl Serialize, format: Format) -> std::io::Result<()> {
         }
         Format::Table => {
             let pairs = flatten(&value);
-            let width = pairs.iter().map(|(k, _)| k.chars().count()).max().unwrap_or(0);
+            let width = pairs.iter().map(|(k, _)| k.width()).max().unwrap_or(0);
             for (k, v) in pairs {
-                writeln!(out, "{}", format!("{k:width$}  {v}").trim_end())?;
+                writeln!(out, "{}", format!("{}  {v}", pad(&k, width)).trim_end())?;
             }
             Ok(())
         }
@@ -85,14 +86,14 @@ pub fn rows_to(out: &mut dyn Write, header: &[&str], rows: &[Vec<String>], forma
             w.flush()
         }
         Format::Table => {
-            let mut widths: Vec<usize> = header.iter().map(|h| h.chars().count()).collect();
+            let mut widths: Vec<usize> = header.iter().map(|h| h.width()).collect();
             for r in rows {
                 for (w, v) in widths.iter_mut().zip(r) {
-                    *w = (*w).max(v.chars().count());
+                    *w = (*w).max(v.width());
                 }
             }
             let line = |cells: &mut dyn Iterator<Item = &str>| {
-                let text: Vec<String> = cells.zip(&widths).map(|(c, w)| format!("{c:w$}")).collect();
+                let text: Vec<String> = cells.zip(&widths).map(|(c, w)| pad(c, *w)).collect();
                 text.join("  ").trim_end().to_string()
             };
             writeln!(out, "{}", line(&mut header.iter().copied()))?;
@@ -101,5 +102,26 @@ pub fn rows_to(out: &mut dyn Write, header: &[&str], rows: &[Vec<String>], forma
             }
             Ok(())
         }
+    }
+}
+
+/// `text` padded with spaces to `width` terminal columns (a Chinese character takes two).
+fn pad(text: &str, width: usize) -> String {
+    let mut s = text.to_string();
+    s.extend(std::iter::repeat_n(' ', width.saturating_sub(text.width())));
+    s
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn chinese_text_is_padded_by_terminal_columns() {
+        let mut out = Vec::new();
+        let rows = [vec!["张丽".to_string(), "1".to_string()], vec!["Li".to_string(), "2".to_string()]];
+        rows_to(&mut out, &["name", "n"], &rows, Format::Table).unwrap();
+        // 张丽 is four columns wide, like `name`: the second column starts at the same place.
+        assert_eq!(String::from_utf8(out).unwrap(), "name  n\n张丽  1\nLi    2\n");
     }
 }

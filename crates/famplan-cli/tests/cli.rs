@@ -439,3 +439,48 @@ fn verify_refuses_bad_rows_and_unknown_households_writing_nothing() {
     insta::assert_snapshot!(d.run(&["verify", "nohh.csv", "--on", "2026-06-15"]).all());
     assert_eq!(d.run(&["events"]).stdout, "", "nothing recorded");
 }
+
+/// Two `famplan import` processes at once on one store: each either lands whole or is told
+/// the store is busy, and the store ends up with exactly the events of those that landed.
+#[test]
+fn two_processes_importing_at_once_lose_nothing() {
+    let d = Dir::with_good_store();
+    let events = |prefix: &str, person: &str| -> String {
+        (0..5_000)
+            .map(|i| {
+                format!(
+                    r#"{{"id":"{prefix}{i}","date":"2026-0{}-{:02}","recorded_at":"2026-06-30T09:00:00","recorded_by":"k1","kind":"visit_recorded","person":"{person}","visit":"floating_monthly_check"}}"#,
+                    1 + i % 6,
+                    1 + i % 28
+                ) + "\n"
+            })
+            .collect()
+    };
+    std::fs::write(d.path("a.jsonl"), events("a", "p1")).unwrap();
+    std::fs::write(d.path("b.jsonl"), events("b", "p2")).unwrap();
+    let spawn = |file: &str| {
+        std::process::Command::new(env!("CARGO_BIN_EXE_famplan"))
+            .args(["import", file])
+            .current_dir(d.0.path())
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .unwrap()
+    };
+    let (a, b) = (spawn("a.jsonl"), spawn("b.jsonl"));
+    let mut landed = 0;
+    for child in [a, b] {
+        let out = child.wait_with_output().unwrap();
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        if out.status.success() {
+            landed += 5_000;
+        } else {
+            assert!(stderr.contains("store is busy"), "a failed import must say the store is busy: {stderr}");
+        }
+    }
+    assert!(landed > 0, "at least one of the two imports lands");
+    let run = d.run(&["status", "--format", "json"]);
+    let json: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
+    assert_eq!(json["events"].as_u64(), Some(landed));
+    assert_eq!(json["conflicts"].as_u64(), Some(0));
+}

@@ -3,7 +3,7 @@
 use super::{Failure, date_or_today, open_existing, parse_date, store_error};
 use crate::output;
 use chrono::NaiveDate;
-use famplan::{GroupBy, Measure, Params, Period, Rate, RateCode, Registry};
+use famplan::{GroupBy, Measure, Params, Period, Rate, RateCode, Registry, StateBasis};
 use serde::Serialize;
 use std::fmt::Write as _;
 use std::io::Write;
@@ -57,6 +57,10 @@ pub struct Args {
     /// As-of date A: only events dated on or before it are seen (default: --on).
     #[arg(long, value_name = "DATE", value_parser = parse_date)]
     as_of: Option<NaiveDate>,
+    /// Which state of a person the conditions read: `on_date` (in effect on the date asked,
+    /// the default) or `as_recorded` (as recorded on A, only ages on D — a ledger extract's row).
+    #[arg(long, value_name = "BASIS", default_value = "on_date")]
+    basis: StateBasis,
     /// Output format.
     #[arg(long, value_enum, default_value_t)]
     format: ReportFormat,
@@ -148,13 +152,7 @@ impl ReportRow {
 const TOTAL: &str = "total";
 const NO_UNIT: &str = "(none)";
 
-/// The report rows: for each rate, one row per unit of `by` and a `total` row, with `D = on`,
-/// `P = period` and `A = on`.
-pub fn grid_table(reg: &Registry, on: NaiveDate, period: Period, codes: &[RateCode], by: GroupBy) -> Vec<ReportRow> {
-    rows_for(reg, Params::new(on).period(period), codes, by)
-}
-
-/// The report rows for explicit parameters (see [`grid_table`]).
+/// The report rows: for each rate, one row per unit of `by` and a `total` row.
 pub fn rows_for(reg: &Registry, params: Params, codes: &[RateCode], by: GroupBy) -> Vec<ReportRow> {
     let mut out = Vec::new();
     for &code in codes {
@@ -222,12 +220,11 @@ pub fn run(db: &Path, args: Args) -> Result<ExitCode, Failure> {
     let period = args.period.unwrap_or_else(|| Period::month_of(on));
     let codes = if args.rates.is_empty() { DEFAULT_RATES } else { &args.rates };
     let as_of = args.as_of.unwrap_or(on);
-    let rows = if as_of == on {
-        grid_table(reg, on, period, codes, args.by)
-    } else {
-        rows_for(reg, Params::new(on).period(period).as_of(as_of), codes, args.by)
-    };
-    let title = format!("famplan report by {}: D {on} · P {period} · A {as_of}", args.by);
+    let rows = rows_for(reg, Params::new(on).period(period).as_of(as_of).basis(args.basis), codes, args.by);
+    let mut title = format!("famplan report by {}: D {on} · P {period} · A {as_of}", args.by);
+    if args.basis != StateBasis::OnDate {
+        title.push_str(&format!(" · {}", args.basis));
+    }
     if let (ReportFormat::Table, None) = (args.format, &args.out) {
         print_table(&rows)?;
         return Ok(ExitCode::SUCCESS);
