@@ -63,9 +63,12 @@ impl PyRegistry {
         self.reg.read().unwrap_or_else(|e| e.into_inner())
     }
 
+    /// The registry to change; the cached schedule is dropped while the write lock is held
+    /// (locks are taken registry first, then schedule, as in `with_schedule`).
     fn write(&self) -> std::sync::RwLockWriteGuard<'_, Registry> {
+        let reg = self.reg.write().unwrap_or_else(|e| e.into_inner());
         *self.schedule.lock().unwrap_or_else(|e| e.into_inner()) = None;
-        self.reg.write().unwrap_or_else(|e| e.into_inner())
+        reg
     }
 
     /// The reference date: the one given, else the registry's `as_of`, else the period's end.
@@ -83,6 +86,7 @@ impl PyRegistry {
         as_of: Option<NaiveDate>,
         method: Option<&str>,
         respondent: Option<&str>,
+        basis: &str,
     ) -> PyResult<Params> {
         let period = opt_period("period", period)?;
         let mut p = Params::new(self.on(on, period)?);
@@ -98,7 +102,7 @@ impl PyRegistry {
         if let Some(r) = respondent {
             p = p.respondent(convert::code::<RespondentKind>("respondent", r)?);
         }
-        Ok(p)
+        Ok(p.basis(convert::code::<famplan::StateBasis>("basis", basis)?))
     }
 
     /// The horizon of a schedule around `on`: the year before to the year after (as the
@@ -271,7 +275,7 @@ impl PyRegistry {
     }
 
     /// Rates grouped by `by`: one row per rate and unit, with the exact counts.
-    #[pyo3(signature = (codes, by = "grid", *, on = None, period = None, as_of = None, method = None, respondent = None))]
+    #[pyo3(signature = (codes, by = "grid", *, on = None, period = None, as_of = None, method = None, respondent = None, basis = "on_date"))]
     #[allow(clippy::too_many_arguments)]
     fn rates(
         &self,
@@ -283,10 +287,11 @@ impl PyRegistry {
         as_of: Option<NaiveDate>,
         method: Option<&str>,
         respondent: Option<&str>,
+        basis: &str,
     ) -> PyResult<PyFrame> {
         let measures = convert::measures(codes)?;
         let by = convert::group_by(by)?;
-        let params = self.params(on, period, as_of, method, respondent)?;
+        let params = self.params(on, period, as_of, method, respondent, basis)?;
         Ok(py.detach(|| {
             let reg = self.read();
             let tables: Vec<famplan::Table> =
@@ -296,7 +301,7 @@ impl PyRegistry {
     }
 
     /// The subjects behind one cell (`key` of `by`): counted or not, with the reason.
-    #[pyo3(signature = (code, key, by = "grid", *, on = None, period = None, as_of = None, method = None, respondent = None))]
+    #[pyo3(signature = (code, key, by = "grid", *, on = None, period = None, as_of = None, method = None, respondent = None, basis = "on_date"))]
     #[allow(clippy::too_many_arguments)]
     fn drill_down(
         &self,
@@ -309,10 +314,11 @@ impl PyRegistry {
         as_of: Option<NaiveDate>,
         method: Option<&str>,
         respondent: Option<&str>,
+        basis: &str,
     ) -> PyResult<PyFrame> {
         let measure: Measure = convert::measure(code)?;
         let by = convert::group_by(by)?;
-        let params = self.params(on, period, as_of, method, respondent)?;
+        let params = self.params(on, period, as_of, method, respondent, basis)?;
         Ok(py.detach(|| entries_frame(&self.read().drill_down(&measure, &params, by, key))))
     }
 

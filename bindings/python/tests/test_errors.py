@@ -66,6 +66,8 @@ def test_invalid_arguments_name_the_argument(example: famplan.Registry) -> None:
         example.rates("cpr", on=on, period=(d("2026-06-30"), d("2026-06-01")))
     with pytest.raises(famplan.InvalidInputError, match="^method: "):
         example.rates("method_mix", on=on, method="coil")
+    with pytest.raises(famplan.InvalidInputError, match="^basis: `latest` is not a state basis \\(on_date, as_recorded\\)$"):
+        example.rates("cpr", on=on, basis="latest")  # type: ignore[arg-type]
     with pytest.raises(famplan.InvalidInputError, match="^on: give the reference date: this registry has no as_of$"):
         example.rates("cpr")
     with pytest.raises(famplan.InvalidInputError, match="^how: `evenly` is not one of same, by_denominator$"):

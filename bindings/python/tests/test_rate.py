@@ -20,6 +20,10 @@ CASES = [
 ]
 
 
+KEYS = {"name", "rate", "on", "period", "as_of", "basis", "by", "key", "base", "events", "custom", "method",
+        "numerator", "denominator", "start", "end", "missing"}
+
+
 def registry(case: dict[str, Any]) -> famplan.Registry:
     events = event_lines(BASE, "b") if case.get("base", True) else []
     events += event_lines(case.get("events", ""), "e")
@@ -35,6 +39,8 @@ def test_every_catalogue_rate_has_a_case() -> None:
 
 @pytest.mark.parametrize("case", CASES)
 def test_hand_computed_case(case: dict[str, Any]) -> None:
+    # A field this test does not know would be silently ignored: fail instead.
+    assert set(case) <= KEYS, set(case) - KEYS
     reg = registry(case)
     code: str | famplan.CustomRate = case["rate"]
     if "custom" in case:
@@ -43,7 +49,8 @@ def test_hand_computed_case(case: dict[str, Any]) -> None:
     period = tuple(d(x) for x in case["period"].split("..")) if "period" in case else None
     by, key = case.get("by", "community"), case.get("key", "c1")
     as_of = d(case["as_of"]) if "as_of" in case else None
-    kw: dict[str, Any] = dict(on=d(case["on"]), period=period, as_of=as_of, method=case.get("method"))
+    kw: dict[str, Any] = dict(on=d(case["on"]), period=period, as_of=as_of, method=case.get("method"),
+                             basis=case.get("basis", "on_date"))
     table = reg.rates(code, by=by, **kw)
     row = [r for r in table.rows() if r["key"] == key]
     got = (row[0]["numerator"], row[0]["denominator"], row[0]["start"], row[0]["end"]) if row else (0, 0, 0, 0)

@@ -184,12 +184,16 @@ class Registry:
         as_of: datetime.date | None = None,
         method: _Method | None = None,
         respondent: Literal["registered", "floating"] | None = None,
+        basis: Literal["on_date", "as_recorded"] = "on_date",
     ) -> Frame:
         """Rates grouped by `by`, all computed in one pass: one row per rate and unit with
         `code, key, numerator, denominator, start, end, value, rate`. `value` is in the
         rate's display unit (%, ‰ or ×100) and null when the denominator is 0; `rate` is
         the published text (`66.67%`, `-`). `start`/`end` are the populations of the
-        mean-population rates. `method` narrows `method_mix`; `respondent` the survey rates."""
+        mean-population rates. `method` narrows `method_mix`; `respondent` the survey rates.
+        `basis` is which state of a person the conditions read: the one in effect on the date
+        asked (`on_date`), or the one recorded on `as_of` (`as_recorded`, like a spreadsheet
+        extract)."""
     def drill_down(
         self,
         code: _Rate,
@@ -201,6 +205,7 @@ class Registry:
         as_of: datetime.date | None = None,
         method: _Method | None = None,
         respondent: Literal["registered", "floating"] | None = None,
+        basis: Literal["on_date", "as_recorded"] = "on_date",
     ) -> Frame:
         """The subjects behind one cell: `unit, person, subject, counted` and, for those not
         counted, the reason `rule, missing, detail, due, window_start, window_end`."""
