@@ -29,3 +29,6 @@ cargo build --locked --examples
 
 step "python"
 bindings/python/test.sh
+
+step "mobile (uniffi: Kotlin, Python; Swift generated)"
+bindings/uniffi/test.sh
