@@ -27,5 +27,8 @@ cargo bench --locked -p famplan-store --bench store -- --test
 step "examples build"
 cargo build --locked --examples
 
+step "python"
+bindings/python/test.sh
+
 step "mobile (uniffi: Kotlin, Python; Swift generated)"
 bindings/uniffi/test.sh

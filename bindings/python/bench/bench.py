@@ -1,0 +1,125 @@
+"""Python against Rust on the 1M-person city: the same core calls, medians of N runs.
+
+    .venv/bin/python bindings/python/bench/bench.py [--persons 1000000] [--rounds 3] [--repeats 5]
+
+Run after bindings/python/test.sh (which builds the module in release). Generates the
+snapshots with famplan-synth (seed 1) into target/bench/ when they are missing, runs
+`cargo run --release -p famplan-python --example rust_calls` for the Rust times, then times
+in this process, alternating with it for `--rounds` rounds (the machine is shared: medians
+over every run of every round):
+
+- rates: four rates by grid in one pass (`Registry.rates`), against the same call in Rust;
+- drill_down: every person of a one-community city (1M rows, `Registry.drill_down`),
+  against `Registry::drill_down` in Rust; the difference is the cost of the columns;
+- to_polars: those 1M rows as a polars DataFrame (Arrow PyCapsule stream), a fresh frame
+  each time.
+
+Seen on 2026-11-28 (2 cores shared with two other builds, load average 3.5–7; 3 rounds × 5
+runs each), on main as of 79b6721 merged: rates Rust 0.069 s, Python 0.088 s (median;
+fastest runs 0.056–0.083 s against 0.061–0.071 s in separate runs: the difference is within
+the noise); drill-down 1M rows Rust 0.78 s, Python 0.86 s, to_polars 0.08 s, so the columns
+cost 0.16 s (0.21–0.28 s in the runs before, under heavier load).
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime
+import json
+import os
+import pathlib
+import statistics
+import subprocess
+import time
+from collections.abc import Callable
+from typing import Any
+
+import famplan
+
+ROOT = pathlib.Path(__file__).resolve().parents[3]
+EVERYONE = 'code = "everyone"\nname = "all persons"\n[denominator]\n[numerator]\nsex = "F"\n'
+CODES = ["case_file_rate", "cpr", "floating_check_rate", "method_mix"]
+ON, AS_OF, PERIOD = datetime.date(2026, 6, 30), datetime.date(2026, 7, 15), "2026-06"
+
+
+def synth(persons: int, out: pathlib.Path, *extra: str) -> pathlib.Path:
+    if not (out / "persons.csv").exists():
+        cmd = ["cargo", "run", "-q", "--release", "-p", "famplan-synth", "--", "--persons", str(persons), "--seed", "1", "--out", str(out), *extra]
+        print("$", " ".join(cmd), flush=True)
+        subprocess.run(cmd, cwd=ROOT, check=True)
+    return out
+
+
+def timed(f: Callable[[], Any]) -> tuple[float, Any]:
+    t = time.perf_counter()
+    result = f()
+    return time.perf_counter() - t, result
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--persons", type=int, default=1_000_000)
+    ap.add_argument("--rounds", type=int, default=3)
+    ap.add_argument("--repeats", type=int, default=5)
+    a = ap.parse_args()
+    n = a.persons
+    city = synth(n, ROOT / "target" / "bench" / f"city-{n}")
+    one = synth(n, ROOT / "target" / "bench" / f"city-{n}-c1", "--communities", "1")
+    cmd = ["cargo", "run", "-q", "--release", "-p", "famplan-python", "--example", "rust_calls", "--", str(city), str(one), str(a.repeats)]
+    # The same PyO3 build settings as maturin's (test.sh), so that this cargo build and the
+    # next `maturin develop` do not rebuild pyo3 for each other.
+    env = dict(os.environ, PYO3_BUILD_EXTENSION_MODULE="1")
+    for config in sorted((ROOT / "target" / "maturin").glob("pyo3-config-*-abi3.txt")):
+        env["PYO3_CONFIG_FILE"] = str(config)
+    print("$", " ".join(cmd), flush=True)
+
+    import polars  # noqa: F401  (imported once, outside the timings)
+
+    everyone = famplan.CustomRate.from_toml(EVERYONE)
+    t: dict[str, list[float]] = {k: [] for k in ["rust_rates", "rust_drill", "py_rates", "py_drill", "py_polars"]}
+    rows, table = 0, None
+    for _ in range(a.rounds):
+        # Rust, then the same calls in the same order here: the rates on the city, then the
+        # drill-downs on the one-community city, each registry loaded for its phase.
+        rust = json.loads(subprocess.run(cmd, cwd=ROOT, env=env, check=True, capture_output=True, text=True).stdout)
+        t["rust_rates"] += rust["rates_s"]
+        t["rust_drill"] += rust["drill_down_s"]
+        reg = famplan.Registry.from_snapshot(city, as_of=ON)
+        for _ in range(a.repeats):
+            s, table = timed(lambda: reg.rates(CODES, by="grid", period=PERIOD, as_of=AS_OF))
+            t["py_rates"].append(s)
+        reg = famplan.Registry.from_snapshot(one, as_of=ON)
+        for _ in range(a.repeats):
+            s, entries = timed(lambda: reg.drill_down(everyone, "1", by="community", period=PERIOD, as_of=AS_OF))
+            t["py_drill"].append(s)
+            s, df = timed(entries.to_polars)
+            t["py_polars"].append(s)
+            rows = len(entries)
+            assert df.shape == (rust["drill_down_rows"], 10), df.shape
+            del entries, df
+        del reg
+    assert table is not None
+    m = {k: statistics.median(v) for k, v in t.items()}
+    out = {
+        "persons": n,
+        "runs_each": len(t["py_rates"]),
+        "rates_rows": len(table),
+        "rust_rates_s": round(m["rust_rates"], 4),
+        "python_rates_s": round(m["py_rates"], 4),
+        "rates_ratio": round(m["py_rates"] / m["rust_rates"], 3),
+        "drill_down_rows": rows,
+        "rust_drill_down_s": round(m["rust_drill"], 4),
+        "python_drill_down_s": round(m["py_drill"], 4),
+        "to_polars_s": round(m["py_polars"], 4),
+        "columns_cost_s": round(m["py_drill"] - m["rust_drill"] + m["py_polars"], 4),
+        # The machine is shared: the fastest runs say more than the medians about overhead.
+        "min_rust_rates_s": round(min(t["rust_rates"]), 4),
+        "min_python_rates_s": round(min(t["py_rates"]), 4),
+        "min_rust_drill_down_s": round(min(t["rust_drill"]), 4),
+        "min_python_drill_down_s": round(min(t["py_drill"]), 4),
+    }
+    print(json.dumps(out))
+
+
+if __name__ == "__main__":
+    main()
