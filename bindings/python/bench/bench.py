@@ -2,7 +2,8 @@
 
     .venv/bin/python bindings/python/bench/bench.py [--persons 1000000] [--rounds 3] [--repeats 5]
 
-Run after bindings/python/test.sh (which builds the module in release). Generates the
+Installs the module in release first (`maturin develop --release`: bindings/python/test.sh
+installs a debug build for the tests). Generates the
 snapshots with famplan-synth (seed 1) into target/bench/ when they are missing, runs
 `cargo run --release -p famplan-python --example rust_calls` for the Rust times, then times
 in this process, alternating with it for `--rounds` rounds (the machine is shared: medians
@@ -30,13 +31,18 @@ import os
 import pathlib
 import statistics
 import subprocess
+import sys
 import time
 from collections.abc import Callable
 from typing import Any
 
-import famplan
-
 ROOT = pathlib.Path(__file__).resolve().parents[3]
+# The release module, installed before famplan is imported (test.sh installs a debug build).
+_release = [sys.executable, "-m", "maturin", "develop", "--release", "--locked", "-q"]
+print("$", " ".join(_release), flush=True)
+subprocess.run(_release, cwd=ROOT / "bindings" / "python", check=True, env=dict(os.environ, VIRTUAL_ENV=sys.prefix))
+
+import famplan  # noqa: E402  (after the release build above)
 EVERYONE = 'code = "everyone"\nname = "all persons"\n[denominator]\n[numerator]\nsex = "F"\n'
 CODES = ["case_file_rate", "cpr", "floating_check_rate", "method_mix"]
 ON, AS_OF, PERIOD = datetime.date(2026, 6, 30), datetime.date(2026, 7, 15), "2026-06"
