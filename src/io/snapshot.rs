@@ -736,179 +736,32 @@ fn locate(e: Error, row: &Row<'_>) -> Error {
     }
 }
 
-/// Rows parsed ahead on the parsing thread: each the line of a parsed record, or the error
-/// of a row that could not be parsed (reading goes on), or the error that ends the file.
-enum Parsed {
-    Row(u64, StringRecord),
-    Bad(Error),
-    Fatal(Error),
-}
-
-/// Rows a batch carries from the parsing thread; bytes a chunk carries to it.
-const BATCH: usize = 2048;
-const CHUNK: usize = 256 * 1024;
-
-/// The parsing thread's input: the bytes the calling thread read, chunk by chunk.
-struct Chunks {
-    rx: std::sync::mpsc::Receiver<std::io::Result<Vec<u8>>>,
-    cur: Vec<u8>,
-    at: usize,
-}
-
-impl Read for Chunks {
-    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
-        while self.at == self.cur.len() {
-            match self.rx.recv() {
-                Ok(chunk) => (self.cur, self.at) = (chunk?, 0),
-                Err(_) => return Ok(0), // the sender is done: end of file
-            }
-        }
-        let n = buf.len().min(self.cur.len() - self.at);
-        buf[..n].copy_from_slice(&self.cur[self.at..self.at + n]);
-        self.at += n;
-        Ok(n)
-    }
-}
-
-/// Reads a table and hands each row to `f`, in file order, errors in the order a sequential
-/// read finds them.
-///
-/// The CSV parsing (bytes → checked UTF-8 fields) runs on a second thread, a few batches
-/// ahead of `f`, so on two cores the two halves of the work overlap. The reader itself stays
-/// on the calling thread (it need not be `Send`: a progress meter may wrap it): this thread
-/// reads chunks of bytes and sends them over, the parsing thread sends rows back.
 fn each_row<R: Read>(
     file: &str,
-    mut reader: R,
+    reader: R,
     required: &[&'static str],
     optional: &[&'static str],
     b: &mut SnapshotBuilder,
     sink: &mut Sink,
     mut f: impl FnMut(&mut SnapshotBuilder, &Row<'_>) -> Result<(), Error>,
 ) -> Result<(), Error> {
-    use std::sync::mpsc::{TrySendError, channel, sync_channel};
-    let (bytes_tx, bytes_rx) = sync_channel::<std::io::Result<Vec<u8>>>(4);
-    let (rows_tx, rows_rx) = sync_channel::<Result<(Vec<Parsed>, Vec<String>, Vec<Option<usize>>), Error>>(4);
-    let (back_tx, back_rx) = channel::<Vec<Parsed>>();
-    std::thread::scope(|s| {
-        let file_name = file.to_string();
-        s.spawn(move || {
-            let chunks = Chunks { rx: bytes_rx, cur: Vec::new(), at: 0 };
-            let mut t = match Table::open(&file_name, chunks, required, optional) {
-                Ok(t) => t,
-                Err(e) => return drop(rows_tx.send(Err(e))),
-            };
-            let mut warnings = std::mem::take(&mut t.warnings);
-            let mut spare: Vec<StringRecord> = Vec::new();
-            loop {
-                let mut batch = back_rx.try_recv().unwrap_or_else(|_| Vec::with_capacity(BATCH));
-                spare.extend(batch.drain(..).filter_map(|p| match p {
-                    Parsed::Row(_, r) => Some(r),
-                    _ => None,
-                }));
-                let mut end = false;
-                while !end && batch.len() < BATCH {
-                    let mut rec = spare.pop().unwrap_or_default();
-                    match t.next(&mut rec) {
-                        Ok(Some(Ok(line))) => batch.push(Parsed::Row(line, rec)),
-                        Ok(Some(Err(e))) => batch.push(Parsed::Bad(e)),
-                        Ok(None) => end = true,
-                        Err(e) => {
-                            batch.push(Parsed::Fatal(e));
-                            end = true;
-                        }
-                    }
-                }
-                let first = std::mem::take(&mut warnings);
-                // The calling thread stopped listening (an error ended the import): stop too.
-                if rows_tx.send(Ok((batch, first, t.cols.clone()))).is_err() || end {
-                    return;
-                }
+    let mut t = Table::open(file, reader, required, optional)?;
+    b.summary.warnings.append(&mut t.warnings);
+    let mut rec = StringRecord::new();
+    while let Some(line) = t.next(&mut rec)? {
+        let line = match line {
+            Ok(line) => line,
+            Err(e) => {
+                sink.push(e, &mut b.summary)?;
+                continue;
             }
-        });
-        // Owned here, so that returning early (an error) drops them and the parser, blocked on
-        // either channel, sees the other end gone and stops before the scope joins it.
-        let (rows_rx, back_tx) = (rows_rx, back_tx);
-        let mut bytes_tx = Some(bytes_tx);
-        let mut pending: Option<std::io::Result<Vec<u8>>> = None;
-        let mut names: Vec<&'static str> = required.iter().chain(optional).copied().collect();
-        names.shrink_to_fit();
-        loop {
-            // Feed the parser until its queue is full or the file ends.
-            while let Some(tx) = &bytes_tx {
-                let chunk = match pending.take() {
-                    Some(c) => c,
-                    None => {
-                        let mut buf = vec![0u8; CHUNK];
-                        match read_full(&mut reader, &mut buf) {
-                            Ok(0) => {
-                                bytes_tx = None; // end of file
-                                break;
-                            }
-                            Ok(n) => {
-                                buf.truncate(n);
-                                Ok(buf)
-                            }
-                            Err(e) => Err(e),
-                        }
-                    }
-                };
-                let failed = chunk.is_err();
-                match tx.try_send(chunk) {
-                    Ok(()) if failed => bytes_tx = None,
-                    Ok(()) => {}
-                    Err(TrySendError::Full(c)) => {
-                        pending = Some(c);
-                        break;
-                    }
-                    Err(TrySendError::Disconnected(_)) => bytes_tx = None,
-                }
-            }
-            // Then take parsed rows: blocking is safe, the parser has input or the end of it.
-            let got = if bytes_tx.is_some() {
-                match rows_rx.try_recv() {
-                    Ok(x) => Some(x),
-                    Err(std::sync::mpsc::TryRecvError::Empty) if pending.is_none() => continue,
-                    Err(std::sync::mpsc::TryRecvError::Empty) => rows_rx.recv().ok(),
-                    Err(std::sync::mpsc::TryRecvError::Disconnected) => None,
-                }
-            } else {
-                rows_rx.recv().ok()
-            };
-            let Some(got) = got else { return Ok(()) };
-            let (batch, mut warnings, cols) = got?;
-            b.summary.warnings.append(&mut warnings);
-            let mut used = Vec::with_capacity(batch.len());
-            for p in batch {
-                match p {
-                    Parsed::Row(line, rec) => {
-                        let row = Row { rec: &rec, cols: &cols, file, names: &names, line };
-                        if let Err(e) = f(b, &row) {
-                            sink.push(locate(e, &row), &mut b.summary)?;
-                        }
-                        used.push(Parsed::Row(0, rec));
-                    }
-                    Parsed::Bad(e) => sink.push(e, &mut b.summary)?,
-                    Parsed::Fatal(e) => return Err(e),
-                }
-            }
-            let _ = back_tx.send(used);
-        }
-    })
-}
-
-/// Reads until `buf` is full or the reader ends.
-fn read_full(r: &mut impl Read, buf: &mut [u8]) -> std::io::Result<usize> {
-    let mut n = 0;
-    while n < buf.len() {
-        match r.read(&mut buf[n..]) {
-            Ok(0) => break,
-            Ok(k) => n += k,
-            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
-            Err(e) => return Err(e),
+        };
+        let row = Row::new(&t, &rec, line);
+        if let Err(e) = f(b, &row) {
+            sink.push(locate(e, &row), &mut b.summary)?;
         }
     }
-    Ok(n)
+    Ok(())
 }
 
 fn parse_case_file(row: &Row<'_>) -> Result<bool, Error> {
