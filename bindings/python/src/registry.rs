@@ -28,7 +28,7 @@ pub struct PyRegistry {
 
 /// What a snapshot import took in.
 #[derive(Debug)]
-struct Summary {
+pub(crate) struct Summary {
     areas: u64,
     households: u64,
     persons: u64,
@@ -37,6 +37,22 @@ struct Summary {
     undated: u64,
     warnings: Vec<String>,
     rejects: Vec<String>,
+}
+
+impl Summary {
+    /// The summary as the dict both `Registry.import_summary` and `Store.import_snapshot` give.
+    pub(crate) fn to_dict<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyDict>> {
+        let d = PyDict::new(py);
+        d.set_item("areas", self.areas)?;
+        d.set_item("households", self.households)?;
+        d.set_item("persons", self.persons)?;
+        d.set_item("visits", self.visits)?;
+        d.set_item("events", self.events)?;
+        d.set_item("undated", self.undated)?;
+        d.set_item("warnings", self.warnings.clone())?;
+        d.set_item("rejects", self.rejects.clone())?;
+        Ok(d)
+    }
 }
 
 impl From<ImportSummary> for Summary {
@@ -212,17 +228,7 @@ impl PyRegistry {
     /// What the snapshot import took in (None when not read from a snapshot).
     #[getter]
     fn import_summary<'py>(&self, py: Python<'py>) -> PyResult<Option<Bound<'py, PyDict>>> {
-        let Some(s) = &self.summary else { return Ok(None) };
-        let d = PyDict::new(py);
-        d.set_item("areas", s.areas)?;
-        d.set_item("households", s.households)?;
-        d.set_item("persons", s.persons)?;
-        d.set_item("visits", s.visits)?;
-        d.set_item("events", s.events)?;
-        d.set_item("undated", s.undated)?;
-        d.set_item("warnings", s.warnings.clone())?;
-        d.set_item("rejects", s.rejects.clone())?;
-        Ok(Some(d))
+        self.summary.as_ref().map(|s| s.to_dict(py)).transpose()
     }
 
     /// Persons ever registered.

@@ -70,16 +70,7 @@ impl PyStore {
     fn import_snapshot<'py>(&self, py: Python<'py>, path: PathBuf, keep_going: bool) -> PyResult<Bound<'py, PyDict>> {
         let mode = if keep_going { ImportMode::KeepGoing } else { ImportMode::AllOrNothing };
         let s = self.run(py, |s| Ok(s.import_snapshot_dir(&path, mode)?))?;
-        let d = PyDict::new(py);
-        d.set_item("areas", s.areas)?;
-        d.set_item("households", s.households)?;
-        d.set_item("persons", s.persons)?;
-        d.set_item("visits", s.visits)?;
-        d.set_item("events", s.events)?;
-        d.set_item("undated", s.undated.total())?;
-        d.set_item("warnings", s.warnings.clone())?;
-        d.set_item("rejects", s.rejects.iter().map(ToString::to_string).collect::<Vec<_>>())?;
-        Ok(d)
+        crate::registry::Summary::from(s).to_dict(py)
     }
 
     /// Writes the store out as a snapshot directory plus `events.jsonl`.
