@@ -15,12 +15,21 @@ fn small() -> [String; 4] {
 }
 
 fn read(files: &[String; 4], mode: ImportMode) -> Result<(Registry, famplan::io::ImportSummary), Error> {
+    read_with_visits(files, files[3].as_bytes(), mode)
+}
+
+/// The first three files from `files`, `visits.csv` from any reader.
+fn read_with_visits(
+    files: &[String; 4],
+    visits: impl std::io::Read,
+    mode: ImportMode,
+) -> Result<(Registry, famplan::io::ImportSummary), Error> {
     read_snapshot(
         SnapshotFiles::new()
             .areas("areas.csv", files[0].as_bytes())
             .households("households.csv", files[1].as_bytes())
             .persons("persons.csv", files[2].as_bytes())
-            .visits("visits.csv", files[3].as_bytes()),
+            .visits("visits.csv", visits),
         mode,
     )
 }
@@ -123,16 +132,7 @@ fn non_utf8_and_extra_columns() {
         .into_iter()
         .map(|b| if b == 1 { 0xff } else { b })
         .collect();
-    let f = small();
-    let err = read_snapshot(
-        SnapshotFiles::new()
-            .areas("areas.csv", f[0].as_bytes())
-            .households("households.csv", f[1].as_bytes())
-            .persons("persons.csv", f[2].as_bytes())
-            .visits("visits.csv", &bytes[..]),
-        ImportMode::AllOrNothing,
-    )
-    .unwrap_err();
+    let err = read_with_visits(&small(), &bytes[..], ImportMode::AllOrNothing).unwrap_err();
     assert!(err.to_string().contains("visits.csv:2: kind: not UTF-8 text"), "{err}");
 }
 
@@ -203,7 +203,7 @@ impl std::io::Read for Trickle<'_> {
     }
 }
 
-/// Many more rows than the reader keeps in flight (batches of 2,048 rows, chunks of 256 KiB).
+/// Many more rows than the CSV reader's buffer holds.
 fn big_visits(rows: usize) -> String {
     let mut v = String::from("visit_id,person_id,date,kind\n");
     for i in 0..rows {
@@ -218,15 +218,7 @@ fn large_files_read_in_any_chunking_give_the_same_registry() {
     let visits = big_visits(60_000);
     let read_with = |step: usize| {
         let r = Trickle { data: visits.as_bytes(), at: 0, step, fail_at: None };
-        read_snapshot(
-            SnapshotFiles::new()
-                .areas("areas.csv", f[0].as_bytes())
-                .households("households.csv", f[1].as_bytes())
-                .persons("persons.csv", f[2].as_bytes())
-                .visits("visits.csv", r),
-            ImportMode::AllOrNothing,
-        )
-        .unwrap()
+        read_with_visits(&f, r, ImportMode::AllOrNothing).unwrap()
     };
     let (whole, summary) = read_with(usize::MAX);
     assert_eq!(summary.visits, 60_000);
@@ -250,14 +242,6 @@ fn many_bad_rows_stop_at_the_cap_and_a_failing_reader_is_an_io_error() {
     // A reader failing mid-file: the import fails with the I/O error naming the file.
     let visits = big_visits(60_000);
     let r = Trickle { data: visits.as_bytes(), at: 0, step: 1000, fail_at: Some(1_000_000) };
-    let err = read_snapshot(
-        SnapshotFiles::new()
-            .areas("areas.csv", f[0].as_bytes())
-            .households("households.csv", f[1].as_bytes())
-            .persons("persons.csv", f[2].as_bytes())
-            .visits("visits.csv", r),
-        ImportMode::AllOrNothing,
-    )
-    .unwrap_err();
+    let err = read_with_visits(&f, r, ImportMode::AllOrNothing).unwrap_err();
     assert!(err.to_string().contains("visits.csv") && err.to_string().contains("disk went away"), "{err}");
 }
