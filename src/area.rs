@@ -118,11 +118,33 @@ pub struct Staff {
 /// assert_eq!(reg.areas().ancestor(AreaLevel::Grid, "g1", AreaLevel::Community), Some("c1"));
 /// assert_eq!(reg.areas().children(AreaLevel::Zone, "z1").count(), 1);
 /// ```
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(from = "AreasData", into = "AreasData")]
 pub struct Areas {
     levels: [Vec<Area>; 5],
     index: [HashMap<String, u32>; 5],
     staff: Vec<Staff>,
+}
+
+/// The serialised form of [`Areas`]: the nodes and the staff; the index is rebuilt.
+#[derive(Serialize, Deserialize)]
+struct AreasData {
+    levels: [Vec<Area>; 5],
+    staff: Vec<Staff>,
+}
+
+impl From<Areas> for AreasData {
+    fn from(a: Areas) -> AreasData {
+        AreasData { levels: a.levels, staff: a.staff }
+    }
+}
+
+impl From<AreasData> for Areas {
+    fn from(d: AreasData) -> Areas {
+        let index =
+            std::array::from_fn(|l| d.levels[l].iter().enumerate().map(|(i, a)| (a.id.clone(), i as u32)).collect());
+        Areas { levels: d.levels, index, staff: d.staff }
+    }
 }
 
 fn slot(level: AreaLevel) -> usize {

@@ -501,11 +501,7 @@ impl State {
         match self.check_insert(p, &[fact]) {
             Ok(all) => {
                 self.set_facts(p, all);
-                self.details.push(Detail::Correction {
-                    field: field.code(),
-                    old: old.to_string(),
-                    new: new.to_string(),
-                });
+                self.details.push(Detail::Correction { field, old: old.to_string(), new: new.to_string() });
                 Ok(())
             }
             Err(r) => {

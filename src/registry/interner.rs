@@ -150,6 +150,49 @@ impl PartialEq for IdTable {
     }
 }
 
+/// Serialised as its arena (the text and the end offsets); the index is rebuilt on reading.
+impl serde::Serialize for IdTable {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        (self.text.as_str(), self.ends.as_slice()).serialize(s)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for IdTable {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        use serde::de::Error;
+        let (text, ends) = <(String, Vec<u32>)>::deserialize(d)?;
+        let mut start = 0usize;
+        for &end in &ends {
+            let end = end as usize;
+            if end < start || !text.is_char_boundary(end) {
+                return Err(D::Error::custom("id table: offsets out of order"));
+            }
+            start = end;
+        }
+        if start != text.len() {
+            return Err(D::Error::custom("id table: text after the last id"));
+        }
+        let mut t = IdTable { text, ends, ..IdTable::default() };
+        // The index, as interning one by one would have made it, without the checks.
+        let bound = t.dense_bound();
+        let numbers: Option<Vec<usize>> =
+            (0..t.len() as u32).map(|i| number(t.get_str(i)).filter(|&v| v < bound)).collect();
+        match numbers {
+            Some(numbers) => {
+                t.dense = vec![0; numbers.iter().max().map_or(0, |m| m + 1)];
+                for (i, v) in numbers.into_iter().enumerate() {
+                    if t.dense[v] != 0 {
+                        return Err(D::Error::custom(format!("id table: `{v}` twice")));
+                    }
+                    t.dense[v] = i as u32 + 1;
+                }
+            }
+            None => t.switch_to_hashing(),
+        }
+        Ok(t)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::IdTable;

@@ -815,6 +815,87 @@ impl Registry {
     }
 }
 
+/// The registry's folded state without its event log: what a store saves so that it can
+/// reopen in milliseconds instead of replaying every event. Serde, in any format that keeps
+/// struct fields in order (a compact binary one such as postcard, or JSON).
+///
+/// A registry rebuilt with [`Registry::from_checkpoint`] answers every question about the
+/// state (persons, case files, schedules, rates) exactly as the registry it came from, and
+/// accepts [`Registry::apply`]; its [`events`](Registry::events) and
+/// [`conflicts`](Registry::conflicts) start empty (the store that saved it keeps the
+/// events), like a registry built from snapshot rows.
+///
+/// # Example
+///
+/// ```
+/// use famplan::{Checkpoint, Registry};
+/// let reg = Registry::example();
+/// let json = serde_json::to_string(&reg.checkpoint())?;
+/// let back = Registry::from_checkpoint(serde_json::from_str::<Checkpoint>(&json)?);
+/// let on = "2026-06-30".parse()?;
+/// assert_eq!(back.case_file(&"p1".into(), on), reg.case_file(&"p1".into(), on));
+/// assert!(back.events().is_empty());
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+#[derive(Clone, Debug)]
+pub struct Checkpoint(Arc<State>);
+
+impl Serialize for Checkpoint {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        (CHECKPOINT_FORMAT, &*self.0).serialize(s)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Checkpoint {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        use serde::de::Error;
+        let (format, state) = <(u32, State)>::deserialize(d)?;
+        if format != CHECKPOINT_FORMAT {
+            return Err(D::Error::custom(format!("checkpoint format {format}, this build reads {CHECKPOINT_FORMAT}")));
+        }
+        Ok(Checkpoint(Arc::new(state)))
+    }
+}
+
+/// Bumped whenever the layout of [`State`] changes; an older checkpoint is then refused
+/// (a store rebuilds it from the events).
+const CHECKPOINT_FORMAT: u32 = 1;
+
+impl Registry {
+    /// The folded state, to save (see [`Checkpoint`]). Cheap: it shares the state.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// let reg = famplan::Registry::example();
+    /// let back = famplan::Registry::from_checkpoint(reg.checkpoint());
+    /// assert_eq!(back.len(), reg.len());
+    /// ```
+    pub fn checkpoint(&self) -> Checkpoint {
+        Checkpoint(self.state.clone())
+    }
+
+    /// A registry whose state is the checkpoint's and whose event log starts empty.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use famplan::{Event, EventKind, Registry};
+    /// let reg = Registry::example();
+    /// let mut back = Registry::from_checkpoint(reg.checkpoint());
+    /// // An event applied before the checkpoint is still known: refused as a duplicate.
+    /// let again = reg.events()[0].clone();
+    /// assert!(back.apply(again).is_err());
+    /// let e = Event::new("x1", "2026-07-01".parse()?, "k1", EventKind::Died { person: "p2".into() });
+    /// back.apply(e)?;
+    /// assert_eq!(back.events().len(), 1);
+    /// # Ok::<(), famplan::Error>(())
+    /// ```
+    pub fn from_checkpoint(checkpoint: Checkpoint) -> Registry {
+        Registry { state: checkpoint.0.clone(), base: checkpoint.0, ..Registry::default() }
+    }
+}
+
 impl PartialEq for Registry {
     /// Two registries are equal when they know the same things, whatever order the
     /// events arrived in.
@@ -1106,5 +1187,19 @@ impl<'r> PersonRef<'r> {
             v = st.visits[i as usize].next;
             Some(st.visit_view(i, &st.visits[i as usize]))
         })
+    }
+}
+
+#[cfg(test)]
+mod checkpoint_tests {
+    use super::*;
+
+    #[test]
+    fn a_checkpoint_of_another_format_is_refused() {
+        let json = serde_json::to_string(&Registry::example().checkpoint()).unwrap();
+        let other = json.replacen(&format!("[{CHECKPOINT_FORMAT},"), "[999,", 1);
+        assert_ne!(json, other);
+        let err = serde_json::from_str::<Checkpoint>(&other).unwrap_err();
+        assert!(err.to_string().starts_with("checkpoint format 999, this build reads"), "{err}");
     }
 }

@@ -8,6 +8,7 @@ use crate::{
     RespondentKind, ScreeningKind, Sex, StopReason, SupplyChannel, SupplyRecord, Tag,
 };
 use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
 
 /// The date of an undated fact (DOMAIN §15): it sorts first and holds on every date.
 pub(crate) const UNDATED: i32 = i32::MIN;
@@ -27,14 +28,14 @@ pub(crate) fn date(d: i32) -> Option<NaiveDate> {
 use chrono::Datelike;
 
 /// One dated change of a person. 16 bytes.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub(crate) struct Fact {
     pub date: i32,
     pub origin: u32,
     pub change: Change,
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub(crate) enum Change {
     Residency(Residency),
     MovedIn(Residency, u32),
@@ -109,17 +110,17 @@ impl Change {
 }
 
 /// Data too large for a [`Fact`], kept once in a side table.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub(crate) enum Detail {
     Children(Vec<Child>),
     Supplies(SupplyRecord, Option<SupplyChannel>),
-    Correction { field: &'static str, old: String, new: String },
+    Correction { field: crate::CorrectableField, old: String, new: String },
 }
 
 pub(crate) const F_CASE_FILE: u8 = 1;
 pub(crate) const F_NO_METHOD_FIELD: u8 = 2;
 
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub(crate) struct PersonExtra {
     pub name: String,
     pub id_number: Option<ResidentId>,
@@ -128,9 +129,11 @@ pub(crate) struct PersonExtra {
 }
 
 /// A person's undated starting point; everything dated is a fact. 48 bytes.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub(crate) struct PersonRec {
+    #[serde(with = "days")]
     pub birth: NaiveDate,
+    #[serde(with = "days")]
     pub registered: NaiveDate,
     pub household: u32,
     pub facts_start: u32,
@@ -145,7 +148,7 @@ pub(crate) struct PersonRec {
     pub extra: Option<Box<PersonExtra>>,
 }
 
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub(crate) struct PlaceRec {
     pub grid: u32,
     pub group: u32,
@@ -153,7 +156,7 @@ pub(crate) struct PlaceRec {
     pub address: Option<Box<str>>,
 }
 
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub(crate) struct HouseholdRec {
     pub registered: i32,
     pub dissolved: i32,
@@ -173,9 +176,10 @@ impl HouseholdRec {
 }
 
 /// One visit. `next` chains the visits of one person, newest first.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub(crate) struct VisitRec {
     pub person: u32,
+    #[serde(with = "days")]
     pub date: NaiveDate,
     pub kind: u16,
     pub outcome: u16,
@@ -184,16 +188,19 @@ pub(crate) struct VisitRec {
     pub visitor: u32,
 }
 
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub(crate) struct VerificationRec {
+    #[serde(with = "days")]
     pub date: NaiveDate,
     pub household: u32,
+    #[serde(with = "observations")]
     pub observed: Vec<Observation>,
     pub origin: u32,
 }
 
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub(crate) struct SurveyRec {
+    #[serde(with = "days")]
     pub date: NaiveDate,
     pub grid: u32,
     pub respondent: RespondentKind,
@@ -202,8 +209,9 @@ pub(crate) struct SurveyRec {
     pub origin: u32,
 }
 
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub(crate) struct ConsultationRec {
+    #[serde(with = "days")]
     pub date: NaiveDate,
     pub person: u32,
     pub grid: u32,
@@ -211,11 +219,27 @@ pub(crate) struct ConsultationRec {
     pub origin: u32,
 }
 
-/// A small string interner for codes (visit kinds, outcomes, staff).
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
+/// A small string interner for codes (visit kinds, outcomes, staff). Serialised as its
+/// names; the index is rebuilt.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(from = "Vec<Box<str>>", into = "Vec<Box<str>>")]
 pub(crate) struct Codes {
     pub names: Vec<Box<str>>,
+    #[serde(skip)]
     index: hashbrown::HashMap<Box<str>, u32>,
+}
+
+impl From<Codes> for Vec<Box<str>> {
+    fn from(c: Codes) -> Vec<Box<str>> {
+        c.names
+    }
+}
+
+impl From<Vec<Box<str>>> for Codes {
+    fn from(names: Vec<Box<str>>) -> Codes {
+        let index = names.iter().enumerate().map(|(i, n)| (n.clone(), i as u32)).collect();
+        Codes { names, index }
+    }
 }
 
 impl Codes {
@@ -236,7 +260,7 @@ impl Codes {
     }
 }
 
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Debug, Default, Serialize, Deserialize)]
 pub(crate) struct State {
     pub areas: Areas,
     pub household_ids: IdTable,
@@ -685,5 +709,81 @@ mod tests {
         assert_eq!(std::mem::size_of::<Fact>(), 16);
         assert!(std::mem::size_of::<PersonRec>() <= 56, "{}", std::mem::size_of::<PersonRec>());
         assert!(std::mem::size_of::<VisitRec>() <= 24);
+    }
+}
+
+/// Observations in a checkpoint: every field in place, as a tuple (their own serde form
+/// skips empty fields, which a compact binary format cannot read back).
+mod observations {
+    use crate::{MaritalStatus, Method, Observation, PersonId, Relation, Residency, ResidentId, Sex};
+    use chrono::NaiveDate;
+    use serde::{Deserialize, Deserializer, Serializer};
+
+    type Row = (
+        Option<PersonId>,
+        Option<String>,
+        Option<Sex>,
+        Option<NaiveDate>,
+        Option<ResidentId>,
+        Option<Relation>,
+        Option<Residency>,
+        Option<MaritalStatus>,
+        Option<Method>,
+        Option<NaiveDate>,
+    );
+
+    pub(super) fn serialize<S: Serializer>(v: &[Observation], s: S) -> Result<S::Ok, S::Error> {
+        s.collect_seq(v.iter().map(|o| {
+            let o = o.clone();
+            let row: Row = (
+                o.person,
+                o.name,
+                o.sex,
+                o.birth_date,
+                o.id_number,
+                o.relation,
+                o.residency,
+                o.marital,
+                o.method,
+                o.method_start,
+            );
+            row
+        }))
+    }
+
+    pub(super) fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<Observation>, D::Error> {
+        let rows = Vec::<Row>::deserialize(d)?;
+        Ok(rows
+            .into_iter()
+            .map(|(person, name, sex, birth_date, id_number, relation, residency, marital, method, method_start)| {
+                Observation {
+                    person,
+                    name,
+                    sex,
+                    birth_date,
+                    id_number,
+                    relation,
+                    residency,
+                    marital,
+                    method,
+                    method_start,
+                }
+            })
+            .collect())
+    }
+}
+
+/// Dates in a checkpoint: the day number, not text (parsing text was a tenth of a load).
+mod days {
+    use chrono::NaiveDate;
+    use serde::{Deserialize, Deserializer, Serializer};
+
+    pub(super) fn serialize<S: Serializer>(d: &NaiveDate, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_i32(super::day(*d))
+    }
+
+    pub(super) fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<NaiveDate, D::Error> {
+        let n = i32::deserialize(d)?;
+        NaiveDate::from_num_days_from_ce_opt(n).ok_or_else(|| serde::de::Error::custom(format!("day {n} out of range")))
     }
 }

@@ -10,6 +10,8 @@ mod resident_id;
 mod snapshot;
 // Events as JSON Lines and CSV.
 mod events_io;
+// Checkpoints: the folded state saved without its log, read back exactly.
+mod checkpoint;
 // Properties: arrival order, merge, round trips.
 mod props;
 // Rates: every catalogue rate worked out by hand (testdata/rates), targets, properties.

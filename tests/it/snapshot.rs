@@ -10,11 +10,11 @@ fn file(name: &str) -> String {
     std::fs::read_to_string(format!("{DIR}/{name}")).unwrap()
 }
 
-fn small() -> [String; 4] {
+pub(crate) fn small() -> [String; 4] {
     [file("areas.csv"), file("households.csv"), file("persons.csv"), file("visits.csv")]
 }
 
-fn read(files: &[String; 4], mode: ImportMode) -> Result<(Registry, famplan::io::ImportSummary), Error> {
+pub(crate) fn read(files: &[String; 4], mode: ImportMode) -> Result<(Registry, famplan::io::ImportSummary), Error> {
     read_with_visits(files, files[3].as_bytes(), mode)
 }
 

@@ -70,13 +70,9 @@ struct Inner {
 struct Cached {
     /// The horizon is this year ± 1.
     year: i32,
-    /// The registry it was built from: (events, persons, households).
-    fingerprint: (usize, usize, usize),
+    /// The store's generation it was built at (see `Store::generation`).
+    generation: u64,
     schedule: Schedule,
-}
-
-fn fingerprint(reg: &Registry) -> (usize, usize, usize) {
-    (reg.events().len(), reg.len(), reg.household_count())
 }
 
 /// `recorded_at`: the one place the binding reads the clock (UTC, to the microsecond).
@@ -88,12 +84,8 @@ fn now() -> NaiveDateTime {
 }
 
 /// The highest `N` of this device's `DEVICE:N` ids among `events`.
-fn last_number<'e>(device: &str, events: impl IntoIterator<Item = &'e Event>) -> u64 {
-    events
-        .into_iter()
-        .filter_map(|e| e.id.as_str().strip_prefix(device)?.strip_prefix(':')?.parse::<u64>().ok())
-        .max()
-        .unwrap_or(0)
+fn last_number<'i>(device: &str, ids: impl IntoIterator<Item = &'i str>) -> u64 {
+    ids.into_iter().filter_map(|id| id.strip_prefix(device)?.strip_prefix(':')?.parse::<u64>().ok()).max().unwrap_or(0)
 }
 
 impl FamplanStore {
@@ -107,7 +99,7 @@ impl FamplanStore {
 impl FamplanStore {
     /// Opens the store file at `path`, creating it if it does not exist, for the device
     /// `device_id` and the user `user` (the keeper's staff id, recorded with every event).
-    /// Reads the whole store.
+    /// Reads the store's checkpoint of the state (milliseconds), not the whole event log.
     ///
     /// `device_id` is the prefix of every event id this device makes (`DEVICE:N`), so it must
     /// be unique among the devices that sync together: make it once per installation (a
@@ -133,8 +125,10 @@ impl FamplanStore {
         if device_id.contains(char::is_whitespace) {
             return Err(FamplanError::invalid("device_id", "must not contain spaces"));
         }
-        let mut store = Store::open_with_timeout(&path, Duration::from_millis(busy_timeout_ms.into()))?;
-        let next = last_number(&device_id, store.registry()?.events()) + 1;
+        let store = Store::open_with_timeout(&path, Duration::from_millis(busy_timeout_ms.into()))?;
+        let next =
+            last_number(&device_id, store.event_ids_with_prefix(&format!("{device_id}:"))?.iter().map(String::as_str))
+                + 1;
         let inner = Inner { store, device: device_id, user, next, schedule: None };
         Ok(Arc::new(FamplanStore { inner: Mutex::new(inner) }))
     }
@@ -213,7 +207,7 @@ impl FamplanStore {
             return Err(FamplanError::invalid("end", format!("{end} is before start {start}")));
         }
         let mut inner = self.lock();
-        let reg = inner.store.registry()?;
+        let reg = inner.store.view()?;
         if reg.areas().get(AreaLevel::Grid, &grid).is_none() {
             return Err(FamplanError::not_found("grid", &grid));
         }
@@ -250,7 +244,7 @@ impl FamplanStore {
     pub fn import_events(&self, events: Vec<String>) -> Result<SyncReport, FamplanError> {
         let events = parse_events(&events)?;
         let mut inner = self.lock();
-        let mine = last_number(&inner.device, &events);
+        let mine = last_number(&inner.device, events.iter().map(|e| e.id.as_str()));
         let report = inner.store.merge(events)?;
         inner.next = inner.next.max(mine + 1);
         Ok(SyncReport {
@@ -324,29 +318,35 @@ impl Inner {
             self.store.append(events)?;
         }
         self.next += ids.len() as u64;
-        // Keep the schedule in step: the core knows what each event touches.
-        let reg = self.store.registry()?;
-        if let Some(cached) = &mut self.schedule {
-            for e in &written {
-                cached.schedule.refresh_after(reg, e);
+        // Keep the schedule in step: the core knows what each event touches. Only if this
+        // write was the one write since the schedule was built; else it is rebuilt when asked.
+        let generation = self.store.generation()?;
+        let reg = self.store.view()?;
+        match &mut self.schedule {
+            Some(cached) if cached.generation + 1 == generation => {
+                for e in &written {
+                    cached.schedule.refresh_after(reg, e);
+                }
+                cached.generation = generation;
             }
-            cached.fingerprint = fingerprint(reg);
+            _ => self.schedule = None,
         }
         Ok(ids)
     }
 
     /// The registry and a schedule for the year of `on` in step with it.
     fn schedule(&mut self, on: NaiveDate) -> Result<(&Registry, &Schedule), FamplanError> {
-        let reg = self.store.registry()?;
+        let generation = self.store.generation()?;
+        let reg = self.store.view()?;
         let year = on.year();
-        let fresh = matches!(&self.schedule, Some(c) if c.year == year && c.fingerprint == fingerprint(reg));
+        let fresh = matches!(&self.schedule, Some(c) if c.year == year && c.generation == generation);
         if !fresh {
             let horizon = Period::year(year - 1)
                 .zip(Period::year(year + 1))
                 .and_then(|(a, b)| Period::new(a.start, b.end))
                 .ok_or_else(|| FamplanError::invalid("on", format!("{on} is out of range")))?;
             let schedule = Schedule::new(reg, RuleSet::default_rules(), horizon);
-            self.schedule = Some(Cached { year, fingerprint: fingerprint(reg), schedule });
+            self.schedule = Some(Cached { year, generation, schedule });
         }
         let cached = self.schedule.as_ref().expect("just filled");
         Ok((reg, &cached.schedule))

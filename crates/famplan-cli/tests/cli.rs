@@ -137,7 +137,7 @@ fn import_status_person_events_export() {
     last_event_date  2026-03-10
     on               2026-06-30
     persons          3
-    schema_version   2
+    schema_version   3
     watermark        2
     --- stderr
     ");
@@ -146,7 +146,7 @@ fn import_status_person_events_export() {
     assert_eq!((json["persons"].as_u64(), json["events"].as_u64()), (Some(3), Some(2)));
     insta::assert_snapshot!(d.run(&["status", "--on", "2026-06-30", "--format", "csv"]).stdout, @r"
     case_files,conflicts,events,households,last_event_date,on,persons,schema_version,watermark
-    2,0,2,2,2026-03-10,2026-06-30,3,2,2
+    2,0,2,2,2026-03-10,2026-06-30,3,3,2
     ");
 
     let run = d.run(&["person", "p3", "--on", "2026-06-30", "--format", "json"]);

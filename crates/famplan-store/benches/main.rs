@@ -6,8 +6,8 @@
 //! * `reopen_and_load/N_persons`: open that store and load its registry (goal for 1M
 //!   persons: under 2 s).
 //! * `cold_work_list/R_residents`: open a store holding the demo community (`famplan demo`:
-//!   R residents, two years of events), load it, and return one keeper's work list as
-//!   `famplan due --keeper` does (goal for 10,000 residents: under 50 ms).
+//!   R residents, two years of events), read its state (`Store::view`: the checkpoint) and
+//!   return one keeper's work list as `famplan due --keeper` does (goal for 10,000 residents: under 50 ms).
 //!
 //! `FAMPLAN_BENCH_PERSONS` sets N (default 100,000) and `FAMPLAN_BENCH_RESIDENTS` sets R
 //! (default 10,000); under `--test` (as CI runs it) N is 10,000 and R 1,000.
@@ -93,7 +93,7 @@ fn work_list(c: &mut Criterion) {
     g.bench_function(format!("cold_work_list/{residents}_residents"), |b| {
         b.iter(|| {
             let mut store = Store::open(&db).unwrap();
-            let reg = store.registry().unwrap();
+            let reg = store.view().unwrap();
             let schedule = Schedule::new(reg, RuleSet::default_rules(), horizon);
             let list = schedule.keeper_work_list(reg, &keeper, today);
             assert!(!list.items.is_empty());

@@ -11,7 +11,10 @@
 //!   that the registry reloads through [`famplan::io::SnapshotBuilder`] without replaying
 //!   them as events;
 //! * the **conflicts** (`conflicts`, and the `conflict_events` view): events kept in the log
-//!   that do not apply (DOMAIN §5).
+//!   that do not apply (DOMAIN §5);
+//! * the **checkpoint** (`checkpoint`, since schema version 3): the folded state
+//!   ([`famplan::Checkpoint`], postcard) and the `seq` of the last event it folds, so that
+//!   [`Store::view`] reads the state for rates and work lists without replaying the log.
 //!
 //! The file carries `PRAGMA application_id` `0x466D506C` (`FmPl`) and its schema version in
 //! `PRAGMA user_version`; older stores are migrated forward on open, newer ones and
@@ -34,6 +37,7 @@
 #![deny(missing_docs)]
 #![warn(missing_debug_implementations)]
 
+mod checkpoint;
 mod error;
 mod rows;
 mod schema;

@@ -15,7 +15,7 @@ pub(crate) const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;
 type Step = (&'static str, Option<fn(&Connection) -> Result<(), StoreError>>);
 
 /// `MIGRATIONS[v]` takes a store from version `v` to `v + 1`. Steps are only ever added.
-const MIGRATIONS: [Step; 2] = [(V1, None), (V2, Some(crate::rows::migrate_rows_to_chunks))];
+const MIGRATIONS: [Step; 3] = [(V1, None), (V2, Some(crate::rows::migrate_rows_to_chunks)), (V3, None)];
 
 /// Version 1: the event log, the snapshot rows, the conflicts.
 const V1: &str = "
@@ -104,6 +104,19 @@ CREATE TABLE snapshot_chunks (
     first_row INTEGER NOT NULL,
     rows      INTEGER NOT NULL,
     data      BLOB NOT NULL
+);
+";
+
+/// Version 3: a checkpoint of the folded state (`famplan::Checkpoint`, postcard-encoded):
+/// the snapshot rows and the events up to `seq`. Reading the state for rates and work
+/// lists decodes it and applies the few events after it, instead of replaying the whole
+/// log. Derived data: it may be missing or stale, and is rebuilt from the rows and events;
+/// every write that changes the snapshot rows deletes it.
+const V3: &str = "
+CREATE TABLE checkpoint (
+    id    INTEGER PRIMARY KEY CHECK (id = 1),
+    seq   INTEGER NOT NULL,
+    state BLOB NOT NULL
 );
 ";
 

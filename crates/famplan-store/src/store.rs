@@ -1,6 +1,6 @@
 //! [`Store`]: one SQLite file holding a community's event log and snapshot rows.
 
-use crate::{StoreError, rows, schema};
+use crate::{StoreError, checkpoint, rows, schema};
 use chrono::NaiveDate;
 use famplan::io::{EventFormat, ImportMode, ImportSummary, SnapshotBuilder, SnapshotFiles, read_events, read_snapshot};
 use famplan::{Event, Location, MergeReport, Registry, Rejection};
@@ -97,7 +97,7 @@ pub struct Progress {
 /// let dir = tempfile::tempdir()?;
 /// let mut store = famplan_store::Store::open(dir.path().join("famplan.db"))?;
 /// let s = store.status_on("2026-06-30".parse()?)?;
-/// assert_eq!((s.persons, s.events, s.schema_version), (0, 0, 2));
+/// assert_eq!((s.persons, s.events, s.schema_version), (0, 0, 3));
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
@@ -165,6 +165,10 @@ pub struct Store {
     path: PathBuf,
     /// The registry as of `generation` (the `meta` counter every write bumps).
     cache: Option<(i64, Registry)>,
+    /// The state without the event log (the checkpoint and the events after it), as of
+    /// `generation`: what [`Store::view`] returns when `cache` is not current.
+    view: Option<(i64, Registry)>,
+    busy_timeout: Duration,
 }
 
 impl Store {
@@ -218,7 +222,7 @@ impl Store {
         // keeps a large import's indexes in memory.
         conn.pragma_update(None, "mmap_size", 1i64 << 30)?;
         conn.pragma_update(None, "cache_size", -65_536)?;
-        Ok(Store { conn, path, cache: None })
+        Ok(Store { conn, path, cache: None, view: None, busy_timeout })
     }
 
     /// The file this store lives in.
@@ -254,7 +258,7 @@ impl Store {
     /// ```
     pub fn registry(&mut self) -> Result<&Registry, StoreError> {
         let tx = self.conn.transaction()?;
-        let generation = generation(&tx)?;
+        let generation = generation_of(&tx)?;
         if !matches!(&self.cache, Some((g, _)) if *g == generation) {
             self.cache = Some((generation, load_registry(&tx)?));
         }
@@ -280,6 +284,139 @@ impl Store {
         self.registry().cloned()
     }
 
+    /// The stored state for reading — rates, schedules, work lists, person files — without
+    /// loading the event log: the store's checkpoint of the folded state and the few events
+    /// recorded after it. On a cold open this takes milliseconds where [`Store::registry`]
+    /// replays every event.
+    ///
+    /// Every question about the state has the same answer as on [`Store::registry`]; only the
+    /// log is left out: the returned registry's [`events`](Registry::events) and
+    /// [`conflicts`](Registry::conflicts) are not the store's (read those with
+    /// [`Store::events_after`], [`Store::registry`] or [`Store::status`]). When there is no
+    /// usable checkpoint (a store written by an older famplan, or an event after the
+    /// checkpoint that conflicts) this is the full load, and a new checkpoint is saved when
+    /// no other process is writing.
+    ///
+    /// # Errors
+    ///
+    /// As [`Store::registry`].
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use famplan::{Event, EventKind, Registry};
+    /// let dir = tempfile::tempdir()?;
+    /// let path = dir.path().join("a.db");
+    /// famplan_store::Store::open(&path)?.merge(Registry::example().events().to_vec())?;
+    /// let mut store = famplan_store::Store::open(&path)?;
+    /// let on = "2026-06-30".parse()?;
+    /// let want = Registry::example();
+    /// assert_eq!(store.view()?.case_file(&"p1".into(), on), want.case_file(&"p1".into(), on));
+    /// // Writes go on from the view, and the view follows them.
+    /// store.record(Event::new("x1", "2026-07-01".parse()?, "k1", EventKind::Died { person: "p2".into() }))?;
+    /// assert!(!store.view()?.state(&"p2".into(), "2026-07-02".parse()?).unwrap().residency.is_resident());
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn view(&mut self) -> Result<&Registry, StoreError> {
+        let tx = self.conn.transaction()?;
+        let generation = generation_of(&tx)?;
+        let full_current = matches!(&self.cache, Some((g, _)) if *g == generation);
+        let view_current = matches!(&self.view, Some((g, _)) if *g == generation);
+        let mut save = false;
+        if !full_current && !view_current {
+            match checkpoint::load(&tx)? {
+                Some((reg, after)) => {
+                    save = after >= checkpoint::EVERY;
+                    self.view = Some((generation, reg));
+                }
+                None => {
+                    self.cache = Some((generation, load_registry(&tx)?));
+                    save = true;
+                }
+            }
+        }
+        tx.commit()?;
+        if save {
+            self.save_checkpoint(generation);
+        }
+        match (&self.cache, &self.view) {
+            (Some((g, reg)), _) if *g == generation => Ok(reg),
+            (_, Some((_, reg))) => Ok(reg),
+            _ => unreachable!("one of the two was just made current"),
+        }
+    }
+
+    /// A number that changes with every write to the store, by any process: a cache built
+    /// from [`Store::view`] or [`Store::registry`] is current while it is unchanged.
+    ///
+    /// # Errors
+    ///
+    /// Database failures.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// let dir = tempfile::tempdir()?;
+    /// let mut store = famplan_store::Store::open(dir.path().join("a.db"))?;
+    /// let before = store.generation()?;
+    /// store.merge(famplan::Registry::example().events().to_vec())?;
+    /// assert_ne!(store.generation()?, before);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn generation(&self) -> Result<u64, StoreError> {
+        Ok(generation_of(&self.conn)? as u64)
+    }
+
+    /// The ids of the stored events that start with `prefix` (a device's `DEVICE:`), read
+    /// from the log's index without loading any event.
+    ///
+    /// # Errors
+    ///
+    /// Database failures.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use famplan::{Event, EventKind};
+    /// let dir = tempfile::tempdir()?;
+    /// let mut store = famplan_store::Store::open(dir.path().join("a.db"))?;
+    /// store.merge(famplan::Registry::example().events().to_vec())?;
+    /// let all = store.event_ids_with_prefix("")?;
+    /// assert_eq!(all.len(), famplan::Registry::example().events().len());
+    /// assert!(store.event_ids_with_prefix("phone-7:")?.is_empty());
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn event_ids_with_prefix(&self, prefix: &str) -> Result<Vec<String>, StoreError> {
+        // Text compares byte by byte: every id starting with `prefix` sorts between it and
+        // `prefix` followed by the highest character.
+        let mut stmt = self.conn.prepare_cached("SELECT id FROM events WHERE id >= ?1 AND id < ?1 || char(1114111)")?;
+        let ids = stmt.query_map([prefix], |r| r.get(0))?.collect::<Result<Vec<String>, _>>()?;
+        Ok(ids)
+    }
+
+    /// Saves a checkpoint of the state read at `generation`, unless another process wrote
+    /// since or holds the write lock: it is derived data, the next writer saves one anyway.
+    fn save_checkpoint(&mut self, generation: i64) {
+        let reg = match (&self.cache, &self.view) {
+            (Some((g, reg)), _) if *g == generation => reg,
+            (_, Some((g, reg))) if *g == generation => reg,
+            _ => return,
+        };
+        let conn = &self.conn;
+        let saved = (|| -> Result<(), StoreError> {
+            conn.busy_timeout(Duration::ZERO)?;
+            let tx = Transaction::new_unchecked(conn, TransactionBehavior::Immediate)?;
+            if generation_of(&tx)? == generation {
+                checkpoint::save(&tx, reg)?;
+                tx.commit()?;
+            }
+            Ok(())
+        })();
+        // Busy or read-only: the state is still right, only the next open is slower.
+        drop(saved);
+        let _ = conn.busy_timeout(self.busy_timeout);
+    }
+
     /// Records one event of this device, with [`Registry::apply`] semantics.
     ///
     /// # Errors
@@ -298,7 +435,13 @@ impl Store {
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     pub fn record(&mut self, event: Event) -> Result<(), StoreError> {
-        self.write(|tx, reg| {
+        self.write(Log::NotNeeded, |tx, reg| {
+            if !stored_ids(tx, std::slice::from_ref(&event))?.is_empty() {
+                let reason = Rejection::DuplicateEvent;
+                return Err(
+                    famplan::Error::Rejected { at: Default::default(), event: event.id.to_string(), reason }.into()
+                );
+            }
             reg.apply(event.clone())?;
             insert_events(tx, std::slice::from_ref(&event))?;
             Ok(())
@@ -327,12 +470,17 @@ impl Store {
     /// ```
     pub fn append(&mut self, mut events: Vec<Event>) -> Result<MergeReport, StoreError> {
         events.sort_by_key(|e| e.date);
-        self.write(|tx, reg| {
+        self.write(Log::NotNeeded, |tx, reg| {
+            let stored = stored_ids(tx, &events)?;
             let mut next = reg.clone();
             let mut report = MergeReport::default();
             let mut refused = Vec::new();
             let mut fresh = Vec::new();
             for e in events {
+                if stored.contains(e.id.as_str()) {
+                    report.duplicates += 1;
+                    continue;
+                }
                 match next.apply(e.clone()) {
                     Ok(()) => {
                         report.applied += 1;
@@ -375,7 +523,7 @@ impl Store {
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     pub fn merge(&mut self, events: Vec<Event>) -> Result<MergeReport, StoreError> {
-        self.write(|tx, reg| {
+        self.write(Log::Needed, |tx, reg| {
             insert_events(tx, &events)?;
             Ok(reg.merge(events))
         })
@@ -494,11 +642,13 @@ impl Store {
             }
         };
         let report = meter.report.into_inner();
-        self.write(|tx, reg| {
+        self.write(Log::Needed, |tx, reg| {
             if let Some(persons) = rows::person_rows(tx)? {
                 return Err(StoreError::SnapshotExists { persons });
             }
             rows::insert(tx, &chunks, report)?;
+            // The checkpoint folds the rows: stale from here on (this write saves a new one).
+            tx.execute("DELETE FROM checkpoint", [])?;
             insert_events(tx, &new_events)?;
             let mut next = base;
             let mut events = reg.events().to_vec();
@@ -582,17 +732,28 @@ impl Store {
     /// ```
     pub fn status_on(&mut self, on: NaiveDate) -> Result<StoreStatus, StoreError> {
         let schema_version: i64 = self.conn.pragma_query_value(None, "user_version", |r| r.get(0))?;
-        let watermark: i64 = self.conn.query_row("SELECT coalesce(max(seq), 0) FROM events", [], |r| r.get(0))?;
-        let reg = self.registry()?;
+        let (events, watermark, last_date, conflicts) = self.conn.query_row(
+            "SELECT count(*), coalesce(max(seq), 0), max(date), (SELECT count(*) FROM conflicts) FROM events",
+            [],
+            |r| Ok((r.get::<_, i64>(0)?, r.get::<_, i64>(1)?, r.get::<_, Option<String>>(2)?, r.get::<_, i64>(3)?)),
+        )?;
+        let last_event_date = match last_date {
+            Some(d) => Some(d.parse().map_err(|e: chrono::ParseError| famplan::Error::Invalid {
+                at: Location::new("store table events", 0, "date"),
+                reason: e.to_string(),
+            })?),
+            None => None,
+        };
+        let reg = self.view()?;
         Ok(StoreStatus {
             on,
             households: reg.household_count(),
             persons: reg.len(),
             case_files: reg.persons().filter(|p| p.state_on(on).is_some_and(|s| s.case_file.is_open())).count(),
-            events: reg.events().len(),
-            conflicts: reg.conflicts().len(),
+            events: events as usize,
+            conflicts: conflicts as usize,
             schema_version,
-            last_event_date: reg.events().last().map(|e| e.date),
+            last_event_date,
             watermark: Watermark(watermark as u64),
         })
     }
@@ -622,7 +783,7 @@ impl Store {
         std::fs::create_dir_all(dir).map_err(|source| StoreError::Io { path: dir.to_path_buf(), source })?;
         let tx = self.conn.transaction()?;
         rows::export(&tx, dir)?;
-        let generation = generation(&tx)?;
+        let generation = generation_of(&tx)?;
         if !matches!(&self.cache, Some((g, _)) if *g == generation) {
             self.cache = Some((generation, load_registry(&tx)?));
         }
@@ -657,44 +818,83 @@ impl Store {
     /// Runs `f` in one write transaction over the current registry. `f` either changes the
     /// registry and the tables together, or returns an error; a core error
     /// ([`StoreError::Famplan`]) must leave the registry as it was.
+    ///
+    /// With `Log::NotNeeded`, `f` only applies events ([`Registry::apply`]: no conflicts can
+    /// arise) and may run over the view (the checkpoint and the events after it) when the
+    /// full registry is not in memory; duplicates must then be found in the table, since
+    /// the view's registry does not know the ids of events that never applied.
     fn write<T>(
         &mut self,
+        log: Log,
         f: impl FnOnce(&Transaction<'_>, &mut Registry) -> Result<T, StoreError>,
     ) -> Result<T, StoreError> {
         let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
-        let generation = generation(&tx)?;
-        let mut reg = match self.cache.take() {
-            Some((g, reg)) if g == generation => reg,
-            _ => load_registry(&tx)?,
+        let generation = generation_of(&tx)?;
+        let (mut reg, full) = match (self.cache.take(), self.view.take()) {
+            (Some((g, reg)), _) if g == generation => (reg, true),
+            (_, Some((g, reg))) if g == generation && log == Log::NotNeeded => (reg, false),
+            _ if log == Log::NotNeeded => match checkpoint::load(&tx)? {
+                Some((reg, _)) => (reg, false),
+                None => (load_registry(&tx)?, true),
+            },
+            _ => (load_registry(&tx)?, true),
         };
         let out = match f(&tx, &mut reg) {
             Ok(out) => out,
             Err(e) => {
                 if matches!(e, StoreError::Famplan(_) | StoreError::SnapshotExists { .. }) {
-                    self.cache = Some((generation, reg));
+                    let kept = Some((generation, reg));
+                    if full { self.cache = kept } else { self.view = kept }
                 }
                 return Err(e);
             }
         };
-        tx.execute("DELETE FROM conflicts", [])?;
-        {
+        if full {
+            tx.execute("DELETE FROM conflicts", [])?;
             let mut stmt = tx.prepare_cached("INSERT INTO conflicts (event_id, reason) VALUES (?1, ?2)")?;
             for c in reg.conflicts() {
                 stmt.execute(params![c.event.id.as_str(), c.reason.to_string()])?;
             }
         }
+        if checkpoint::due(&tx)? {
+            checkpoint::save(&tx, &reg)?;
+        }
         tx.execute("UPDATE meta SET value = value + 1 WHERE key = 'generation'", [])?;
         tx.commit()?;
-        self.cache = Some((generation + 1, reg));
+        let kept = Some((generation + 1, reg));
+        if full {
+            self.cache = kept
+        } else {
+            self.view = kept
+        }
         Ok(out)
     }
 }
 
-fn generation(conn: &Connection) -> Result<i64, StoreError> {
+/// Whether a write needs the registry's event log (see `Store::write`).
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Log {
+    Needed,
+    NotNeeded,
+}
+
+/// The ids of `events` already in the log.
+fn stored_ids(tx: &Transaction<'_>, events: &[Event]) -> Result<std::collections::HashSet<String>, StoreError> {
+    let mut stmt = tx.prepare_cached("SELECT 1 FROM events WHERE id = ?1")?;
+    let mut found = std::collections::HashSet::new();
+    for e in events {
+        if stmt.exists([e.id.as_str()])? {
+            found.insert(e.id.as_str().to_string());
+        }
+    }
+    Ok(found)
+}
+
+fn generation_of(conn: &Connection) -> Result<i64, StoreError> {
     Ok(conn.query_row("SELECT value FROM meta WHERE key = 'generation'", [], |r| r.get(0))?)
 }
 
-fn parse_event(seq: i64, json: &str) -> Result<Event, StoreError> {
+pub(crate) fn parse_event(seq: i64, json: &str) -> Result<Event, StoreError> {
     serde_json::from_str(json).map_err(|e| {
         famplan::Error::Invalid { at: Location::new("store table events", seq as u64, "json"), reason: e.to_string() }
             .into()

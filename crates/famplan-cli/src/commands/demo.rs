@@ -44,7 +44,7 @@ pub fn run(db: &Path, args: Args) -> Result<ExitCode, Failure> {
         report.conflicts.len(),
         started.elapsed().as_secs_f64()
     );
-    let reg = store.registry().map_err(store_error(db))?;
+    let reg = store.view().map_err(store_error(db))?;
 
     // The report's rates that have a target (目标管理责任制), over the last full month (the
     // reconciliation over the last full quarter), known as of today.

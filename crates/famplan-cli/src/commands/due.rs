@@ -66,7 +66,7 @@ pub fn print_work_list(out: &mut dyn Write, list: &WorkList<'_>, format: Format)
 /// Prints the work list, or fails with `unknown grid` / `unknown keeper`.
 pub fn run(db: &Path, args: Args) -> Result<ExitCode, Failure> {
     let mut store = open_existing(db)?;
-    let reg = store.registry().map_err(store_error(db))?;
+    let reg = store.view().map_err(store_error(db))?;
     let on = date_or_today(args.on);
     let schedule = schedule_for(reg, on);
     let list = match (&args.grid, &args.keeper) {

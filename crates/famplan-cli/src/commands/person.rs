@@ -48,7 +48,7 @@ struct View<'r> {
 /// Prints the person, or fails with `unknown person`.
 pub fn run(db: &Path, args: Args) -> Result<ExitCode, Failure> {
     let mut store = open_existing(db)?;
-    let reg = store.registry().map_err(store_error(db))?;
+    let reg = store.view().map_err(store_error(db))?;
     let on = date_or_today(args.on);
     let id = famplan::PersonId::new(args.id.as_str());
     let (Some(record), Some(case_file)) = (reg.person(&id), reg.case_file(&id, on)) else {

@@ -215,7 +215,7 @@ pub fn write_report(out: &mut dyn Write, rows: &[ReportRow], format: ReportForma
 /// Runs the report.
 pub fn run(db: &Path, args: Args) -> Result<ExitCode, Failure> {
     let mut store = open_existing(db)?;
-    let reg = store.registry().map_err(store_error(db))?;
+    let reg = store.view().map_err(store_error(db))?;
     let on = date_or_today(args.on);
     let period = args.period.unwrap_or_else(|| Period::month_of(on));
     let codes = if args.rates.is_empty() { DEFAULT_RATES } else { &args.rates };

@@ -110,7 +110,7 @@ pub fn run(db: &Path, args: Args) -> Result<ExitCode, Failure> {
         .collect();
     let ids: Vec<String> = events.iter().map(|e| e.id.as_str().to_string()).collect();
     let report = store.append(events).map_err(store_error(db))?;
-    let reg = store.registry().map_err(store_error(db))?;
+    let reg = store.view().map_err(store_error(db))?;
     let day = Period::new(on, on).ok_or_else(|| Failure::Message(format!("{on}: not a day")))?;
     let rows: Vec<Vec<String>> = reg
         .verify(day, on)

@@ -36,8 +36,8 @@ fn a_store_from_a_newer_famplan_is_refused_untouched() {
     drop(f.store);
     rusqlite::Connection::open(&db).unwrap().execute_batch("PRAGMA user_version = 7;").unwrap();
     let err = Store::open(&db).unwrap_err();
-    assert!(matches!(err, StoreError::NewerSchema { found: 7, supported: 2, .. }));
-    insta::assert_snapshot!(message(err, f.dir.path()), @"DIR/famplan.db: store schema version 7 is newer than this famplan supports (2): upgrade famplan");
+    assert!(matches!(err, StoreError::NewerSchema { found: 7, supported: 3, .. }));
+    insta::assert_snapshot!(message(err, f.dir.path()), @"DIR/famplan.db: store schema version 7 is newer than this famplan supports (3): upgrade famplan");
 }
 
 #[test]
@@ -50,7 +50,7 @@ fn an_empty_file_becomes_a_store_and_a_store_reopens_without_migrating() {
     drop(store);
     let mut store = Store::open(&path).unwrap();
     let status = store.status_on("2026-01-01".parse().unwrap()).unwrap();
-    assert_eq!((status.schema_version, status.persons), (2, 3));
+    assert_eq!((status.schema_version, status.persons), (3, 3));
     let conn = rusqlite::Connection::open(&path).unwrap();
     let mode: String = conn.query_row("PRAGMA journal_mode", [], |r| r.get(0)).unwrap();
     let app: i64 = conn.query_row("PRAGMA application_id", [], |r| r.get(0)).unwrap();
@@ -92,7 +92,7 @@ fn a_store_at_an_older_version_is_migrated_forward() {
     rusqlite::Connection::open(&path).unwrap().execute_batch("PRAGMA application_id = 1181569132;").unwrap();
     let mut store = Store::open(&path).unwrap();
     import_good(&mut store);
-    assert_eq!(store.status_on("2026-01-01".parse().unwrap()).unwrap().schema_version, 2);
+    assert_eq!(store.status_on("2026-01-01".parse().unwrap()).unwrap().schema_version, 3);
 }
 
 /// `testdata/v1/famplan.db`: a version 1 store (snapshot rows in row tables), written by the
@@ -121,7 +121,7 @@ fn a_version_1_store_with_rows_and_events_is_migrated_to_chunks() {
 
     let mut store = Store::open(&path).unwrap();
     let status = store.status_on("2026-06-30".parse().unwrap()).unwrap();
-    assert_eq!((status.schema_version, status.persons, status.events, status.conflicts), (2, 3, 3, 1));
+    assert_eq!((status.schema_version, status.persons, status.events, status.conflicts), (3, 3, 3, 1));
     assert_eq!(store.load().unwrap(), expected.store.load().unwrap());
     store.check_integrity().unwrap();
     let conn = rusqlite::Connection::open(&path).unwrap();

@@ -9,3 +9,4 @@ mod ledger;
 mod roundtrip; // what goes in comes out, byte for byte
 mod semantics; // record / append / merge, and snapshot rules
 mod util;
+mod view; // the state from the checkpoint: the same as the full load
