@@ -306,6 +306,13 @@ fn eligible(st: &State, p: u32, kind: CertificateKind, on: NaiveDate) -> Result<
                     c.birth_date
                 ));
             }
+            // A snapshot may give only the last birth date, without the children.
+            let last_birth = person.state_on(on).and_then(|s| s.last_birth);
+            if let Some(b) = last_birth.filter(|&b| b > ONLY_CHILD_LAST_BIRTH) {
+                return not(format!(
+                    "no new only-child honour certificates for births after {ONLY_CHILD_LAST_BIRTH} (last birth {b})"
+                ));
+            }
             if children.len() > 1 {
                 return not(format!("{} children recorded, not an only child", children.len()));
             }
