@@ -140,6 +140,8 @@ pub fn community(n: u32) -> Registry {
                         quantity: 3,
                         cycles: Some(3),
                         channel: None,
+                        point: None,
+                        lot: None,
                     },
                 ),
                 _ => {}

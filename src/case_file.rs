@@ -259,7 +259,10 @@ code_enum!(
     /// ```
     /// assert_eq!(famplan::CertificateAction::Issued.code(), "issued");
     /// ```
-    CertificateAction { /** 申请 */ Applied = "applied", /** 发放 */ Issued = "issued", /** 作废 */ Voided = "voided" }
+    CertificateAction {
+        /** 申请 */ Applied = "applied", /** 审核中 */ UnderReview = "under_review", /** 发放 */ Issued = "issued",
+        /** 不予受理/驳回 */ Rejected = "rejected", /** 补发 */ Reissued = "reissued", /** 作废 */ Voided = "voided"
+    }
 );
 
 /// A past event on the case file: what happened, when, and which event recorded it.

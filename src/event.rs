@@ -439,6 +439,31 @@ pub enum EventKind {
         /// Channel.
         #[serde(default, skip_serializing_if = "Option::is_none")]
         channel: Option<SupplyChannel>,
+        /// The distribution point (发放点) whose stock it leaves; `None` = not kept in the
+        /// supplies ledger (DOMAIN §9).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        point: Option<String>,
+        /// The lot it comes from; `None` = first expiry first out.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        lot: Option<String>,
+    },
+    /// 药具出入库 — stock of a distribution point received, returned upstream, expired or
+    /// lost (DOMAIN §9). A dispense to a person is her `supplies_dispensed` event with a `point`.
+    StockMoved {
+        /// Distribution point (发放点).
+        point: String,
+        /// Item code.
+        item: String,
+        /// Lot (批号); for an outflow `None` = first expiry first out.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        lot: Option<String>,
+        /// Received, returned, expired or lost.
+        movement: crate::StockMovement,
+        /// Units.
+        quantity: u32,
+        /// Expiry date of the lot (receipts).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        expires: Option<NaiveDate>,
     },
     /// A visit took place.
     VisitRecorded {
@@ -489,6 +514,26 @@ pub enum EventKind {
         grid: Option<GridId>,
         /// Topic.
         topic: ConsultationTopic,
+    },
+    /// 咨询/热线 — a service request (a policy consultation, a hotline call) is logged (DOMAIN §10).
+    ServiceRequested {
+        /// The request's id (unique).
+        request: String,
+        /// How it came in.
+        channel: crate::RequestChannel,
+        /// Topic.
+        topic: ConsultationTopic,
+        /// Person, if one of ours.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        person: Option<PersonId>,
+        /// Grid, if known.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        grid: Option<GridId>,
+    },
+    /// A logged service request is answered (on the event's date).
+    ServiceAnswered {
+        /// The request's id.
+        request: String,
     },
     /// A survey response.
     SurveyResponse {
@@ -546,6 +591,9 @@ impl EventKind {
             ScreeningDone { .. } => "screening_done",
             ConsultationGiven { .. } => "consultation_given",
             SurveyResponse { .. } => "survey_response",
+            StockMoved { .. } => "stock_moved",
+            ServiceRequested { .. } => "service_requested",
+            ServiceAnswered { .. } => "service_answered",
         }
     }
 
@@ -583,7 +631,7 @@ impl EventKind {
             | VisitRecorded { person, .. }
             | Certificate { person, .. }
             | ScreeningDone { person, .. } => Some(person),
-            ConsultationGiven { person, .. } => person.as_ref(),
+            ConsultationGiven { person, .. } | ServiceRequested { person, .. } => person.as_ref(),
             _ => None,
         }
     }
@@ -610,7 +658,11 @@ impl EventKind {
             MethodStopped { .. } => 53,
             MethodStarted { .. } => 54,
             SuppliesDispensed { .. } => 55,
-            Certificate { .. } | ScreeningDone { .. } | ConsultationGiven { .. } | SurveyResponse { .. } => 60,
+            StockMoved { movement, .. } => movement.precedence(),
+            ServiceRequested { .. } => 60,
+            ServiceAnswered { .. } => 62,
+            Certificate { action, .. } => action.precedence(),
+            ScreeningDone { .. } | ConsultationGiven { .. } | SurveyResponse { .. } => 60,
             VisitRecorded { .. } | VerificationRecorded { .. } => 61,
             CaseFileClosed { .. } => 70,
             PersonMovedOut { .. } => 80,

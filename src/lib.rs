@@ -45,6 +45,7 @@
 #![deny(missing_docs)]
 #![warn(missing_debug_implementations)]
 
+mod application;
 mod area;
 mod case_file;
 mod date;
@@ -53,9 +54,11 @@ mod event;
 mod household;
 mod id;
 mod person;
+mod policy;
 mod rate;
 mod registry;
 mod resident_id;
+mod supplies;
 mod visit;
 
 #[cfg(feature = "csv")]
@@ -69,6 +72,10 @@ pub mod _documentation {
     pub mod design {}
 }
 
+pub use application::{
+    Application, FLOATING_CERTIFICATE_LEGACY_FROM, FLOATING_CERTIFICATE_VALID_YEARS, ONLY_CHILD_LAST_BIRTH,
+    RequestChannel, ServiceRequest, TimeLimits,
+};
 pub use area::{Area, AreaLevel, AreaRef, Areas, Staff, StaffRole};
 pub use case_file::{
     CaseFile, CaseFileStatus, CertificateAction, CertificateKind, Child, ChildRelation, CloseReason, Dated, Method,
@@ -82,6 +89,7 @@ pub use event::{
 pub use household::{Household, HousingKind, Place};
 pub use id::{BuildingId, CommunityId, EventId, GridId, GroupId, HouseholdId, PersonId, StaffId, ZoneId};
 pub use person::{MaritalStatus, Person, PersonState, Relation, Residency, Sex, Tag, Tags};
+pub use policy::{BirthRule, Compliance, PolicySet, RewardPayment, RewardPeriod, RewardScheme};
 pub use rate::{
     Allocation, Assessment, Comparison, Counts, CustomRate, Entry, GroupBy, Measure, Params, Partial, PersonFilter,
     Rate, RateCode, RateInfo, Reason, Row, Scale, StateBasis, Table, Target, VerificationOutcome, VerifiedPerson,
@@ -89,6 +97,7 @@ pub use rate::{
 };
 pub use registry::{Checkpoint, Conflict, GridPopulation, MergeReport, PersonRef, Registry, Rejection, Visit};
 pub use resident_id::{Phone, PhoneError, ResidentId, ResidentIdError};
+pub use supplies::{COVER_WINDOW_DAYS, Cover, Movement, StockLine, StockMovement, SupplyLedger};
 pub use visit::{
     CalendarDay, Filter, Fulfilled, Fulfilment, MonthCalendar, Obligation, ObligationState, Offset, Recurrence,
     RuleSet, Schedule, StopEvent, Subject, Trigger, VisitRule, Why, WorkItem, WorkList,

@@ -8,7 +8,6 @@ use crate::{
     CertificateAction, CertificateKind, Method, ObligationState, PersonId, PregnancyOutcome, Procedure, Registry,
     Residency, RuleSet, Sex, StopReason, Tag,
 };
-use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
 code_enum!(
@@ -454,9 +453,11 @@ impl<'m> Prepared<'m> {
                             }
                             if let Change::Certificate(CertificateKind::OnlyChildHonour, a) = f.change {
                                 match a {
-                                    CertificateAction::Issued => holds = true,
+                                    CertificateAction::Issued | CertificateAction::Reissued => holds = true,
                                     CertificateAction::Voided => holds = false,
-                                    CertificateAction::Applied => {}
+                                    CertificateAction::Applied
+                                    | CertificateAction::UnderReview
+                                    | CertificateAction::Rejected => {}
                                 }
                             }
                         }
@@ -615,8 +616,9 @@ impl<'m> Prepared<'m> {
                     let n = children.len().max(1);
                     for i in 0..n {
                         let order = children.get(i).map(|c| c.order);
-                        let verdict = compliance(on, order);
-                        sink.add(unit, Counts::one(verdict == "compliant"), || {
+                        let province = ctx.p.province.map(|p| format!("{p:02}"));
+                        let verdict = crate::PolicySet::builtin().judge(province.as_deref(), on, order);
+                        sink.add(unit, Counts::one(verdict == crate::Compliance::Compliant), || {
                             let detail = match order {
                                 Some(o) => format!("birth order {o} on {on}: {verdict}"),
                                 None => format!("birth order not recorded on {on}: {verdict}"),
@@ -762,27 +764,4 @@ impl<'m> Prepared<'m> {
 #[inline]
 fn has_visit(ctx: &Ctx<'_>, p: u32, k: u16) -> bool {
     ctx.st.person_visits(p).any(|v| v.kind == k && ctx.in_period(day(v.date)))
-}
-
-/// The national birth policy in force on `on` (DOMAIN §11), judged on the birth order:
-/// before 2002-09-01 `unknown`; one child (a second `needs_approval`) until 2015-12-31;
-/// two children from 2016-01-01; three from 2021-08-20.
-pub(crate) fn compliance(on: NaiveDate, order: Option<u8>) -> &'static str {
-    let d = |y, m, dd| NaiveDate::from_ymd_opt(y, m, dd).expect("valid policy date");
-    let Some(order) = order else { return "unknown" };
-    if on < d(2002, 9, 1) {
-        "unknown"
-    } else if on < d(2016, 1, 1) {
-        match order {
-            0 | 1 => "compliant",
-            2 => "needs_approval",
-            _ => "non_compliant",
-        }
-    } else if on < d(2021, 8, 20) {
-        if order <= 2 { "compliant" } else { "non_compliant" }
-    } else if order <= 3 {
-        "compliant"
-    } else {
-        "non_compliant"
-    }
 }

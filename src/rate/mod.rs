@@ -215,6 +215,10 @@ pub struct Params {
     /// (default) or the one recorded on `A`.
     #[serde(default)]
     pub basis: StateBasis,
+    /// For `policy_compliance_rate`: the province code (`44`) whose dated birth rules judge
+    /// the births (DOMAIN §11); `None` = the national rules.
+    #[serde(default)]
+    pub province: Option<u8>,
 }
 
 /// Which state of a person a rate's conditions read.
@@ -300,6 +304,7 @@ impl Params {
             method: None,
             respondent: None,
             basis: StateBasis::OnDate,
+            province: None,
         }
     }
 
@@ -368,6 +373,20 @@ impl Params {
     /// ```
     pub fn basis(self, basis: StateBasis) -> Params {
         Params { basis, ..self }
+    }
+
+    /// Sets the province whose birth rules judge `policy_compliance_rate` (see
+    /// [`PolicySet::birth_rule`](crate::PolicySet::birth_rule)).
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// let p = famplan::Params::new("2026-06-30".parse()?).province(44);
+    /// assert_eq!(p.province, Some(44));
+    /// # Ok::<(), chrono::ParseError>(())
+    /// ```
+    pub fn province(self, province: u8) -> Params {
+        Params { province: Some(province), ..self }
     }
 }
 

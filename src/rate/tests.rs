@@ -78,12 +78,12 @@ fn as_of_before_d_keeps_age_on_d() {
 
 #[test]
 fn policy_in_force_on_the_birth_date() {
-    assert_eq!(catalogue::compliance(d("2015-12-31"), Some(2)), "needs_approval");
-    assert_eq!(catalogue::compliance(d("2016-01-01"), Some(2)), "compliant");
-    assert_eq!(catalogue::compliance(d("2021-08-19"), Some(3)), "non_compliant");
-    assert_eq!(catalogue::compliance(d("2021-08-20"), Some(3)), "compliant");
-    assert_eq!(catalogue::compliance(d("2001-01-01"), Some(1)), "unknown");
-    assert_eq!(catalogue::compliance(d("2026-01-01"), None), "unknown");
+    assert_eq!(crate::PolicySet::builtin().judge(None, d("2015-12-31"), Some(2)).code(), "needs_approval");
+    assert_eq!(crate::PolicySet::builtin().judge(None, d("2016-01-01"), Some(2)).code(), "compliant");
+    assert_eq!(crate::PolicySet::builtin().judge(None, d("2021-08-19"), Some(3)).code(), "non_compliant");
+    assert_eq!(crate::PolicySet::builtin().judge(None, d("2021-08-20"), Some(3)).code(), "compliant");
+    assert_eq!(crate::PolicySet::builtin().judge(None, d("2001-01-01"), Some(1)).code(), "unknown");
+    assert_eq!(crate::PolicySet::builtin().judge(None, d("2026-01-01"), None).code(), "unknown");
 }
 
 #[test]

@@ -312,22 +312,109 @@ impl State {
                 let p = self.person_ix(person.as_str())?;
                 self.fact(p, at(Change::Procedure(*procedure)))
             }
-            EventKind::SuppliesDispensed { person, item, quantity, cycles, channel } => {
+            EventKind::SuppliesDispensed { person, item, quantity, cycles, channel, point, lot } => {
                 let p = self.person_ix(person.as_str())?;
                 if *quantity == 0 {
                     return Err(Rejection::InvalidValue { field: "quantity", reason: "must be at least 1".into() });
                 }
+                // With a point, the same event takes the units out of the supplies ledger.
+                let moved = point.as_ref().map(|point| crate::Movement {
+                    event: e.id.clone(),
+                    date: e.date,
+                    recorded_at: e.recorded_at,
+                    point: point.clone(),
+                    item: item.clone(),
+                    lot: lot.clone(),
+                    movement: crate::StockMovement::Dispensed,
+                    quantity: *quantity,
+                    expires: None,
+                    person: Some(person.clone()),
+                });
+                let pos = moved.as_ref().map(|m| self.ledger.check(m)).transpose()?;
                 let detail = self.details.len() as u32;
                 self.fact(p, at(Change::Supplies(detail)))?;
                 self.details.push(Detail::Supplies(
                     SupplyRecord { item: item.clone(), quantity: *quantity, cycles: *cycles },
                     *channel,
                 ));
+                if let (Some(pos), Some(m)) = (pos, moved) {
+                    self.ledger.insert(pos, m);
+                }
+                Ok(())
+            }
+            EventKind::StockMoved { point, item, lot, movement, quantity, expires } => {
+                if *movement == crate::StockMovement::Dispensed {
+                    let reason = "a dispense to a person is her supplies_dispensed event with a point".into();
+                    return Err(Rejection::InvalidValue { field: "movement", reason });
+                }
+                if expires.is_some() && !movement.adds() {
+                    let reason = "only a receipt gives a lot's expiry date".into();
+                    return Err(Rejection::InvalidValue { field: "expires", reason });
+                }
+                let m = crate::Movement {
+                    event: e.id.clone(),
+                    date: e.date,
+                    recorded_at: e.recorded_at,
+                    point: point.clone(),
+                    item: item.clone(),
+                    lot: lot.clone(),
+                    movement: *movement,
+                    quantity: *quantity,
+                    expires: *expires,
+                    person: None,
+                };
+                let pos = self.ledger.check(&m)?;
+                self.ledger.insert(pos, m);
                 Ok(())
             }
             EventKind::Certificate { person, certificate, action } => {
                 let p = self.person_ix(person.as_str())?;
-                self.fact(p, at(Change::Certificate(*certificate, *action)))
+                let f = at(Change::Certificate(*certificate, *action));
+                let all = self.check_insert(p, &[f])?;
+                crate::application::check_timeline(self, p, &all, *certificate, &f)?;
+                self.set_facts(p, all);
+                Ok(())
+            }
+            EventKind::ServiceRequested { request, channel, topic, person, grid } => {
+                if request.is_empty() {
+                    return Err(Rejection::InvalidValue { field: "request", reason: "must not be empty".into() });
+                }
+                if self.requests.iter().any(|r| r.request == *request) {
+                    return Err(Rejection::Duplicate { kind: "service request", id: request.clone() });
+                }
+                if let Some(p) = person {
+                    self.person_ix(p.as_str())?;
+                }
+                if let Some(g) = grid {
+                    self.areas.grid_index(g.as_str()).ok_or_else(|| unknown("grid", g.as_str()))?;
+                }
+                self.requests.push(crate::application::RequestRec {
+                    request: request.clone(),
+                    date: e.date,
+                    channel: *channel,
+                    topic: *topic,
+                    person: person.clone(),
+                    grid: grid.clone(),
+                    answered_on: None,
+                });
+                Ok(())
+            }
+            EventKind::ServiceAnswered { request } => {
+                let r = self
+                    .requests
+                    .iter_mut()
+                    .find(|r| r.request == *request)
+                    .ok_or_else(|| unknown("service request", request))?;
+                if let Some(on) = r.answered_on {
+                    let reason = format!("request `{request}` was already answered on {on}");
+                    return Err(Rejection::InvalidValue { field: "request", reason });
+                }
+                if e.date < r.date {
+                    let reason = format!("answered on {} before the request came in on {}", e.date, r.date);
+                    return Err(Rejection::InvalidValue { field: "date", reason });
+                }
+                r.answered_on = Some(e.date);
+                Ok(())
             }
             EventKind::ScreeningDone { person, screening, referred } => {
                 let p = self.person_ix(person.as_str())?;

@@ -1,6 +1,6 @@
 //! Why an event is refused.
 
-use crate::{AreaLevel, MaritalStatus, Method, Procedure, Residency};
+use crate::{AreaLevel, CertificateAction, CertificateKind, MaritalStatus, Method, Procedure, Residency};
 use chrono::NaiveDate;
 
 /// Why the registry refused an event (DOMAIN §5). A refused event changes nothing.
@@ -187,5 +187,43 @@ pub enum Rejection {
         person: String,
         /// Procedure.
         procedure: Procedure,
+    },
+    /// A stock movement would take more than is on hand (DOMAIN §9: stock never goes negative).
+    #[error("stock of `{item}`{} at `{point}` would be negative on {on}: {wanted} wanted, {available} on hand", lot.as_ref().map(|l| format!(" (lot `{l}`)")).unwrap_or_default())]
+    Stock {
+        /// Distribution point.
+        point: String,
+        /// Item.
+        item: String,
+        /// Lot, when the movement names one.
+        lot: Option<String>,
+        /// The day it would go negative.
+        on: NaiveDate,
+        /// Units the movement takes.
+        wanted: u64,
+        /// Units on hand then.
+        available: u64,
+    },
+    /// A step of an application that its state does not allow (DOMAIN §10).
+    #[error("{certificate}: `{action}` cannot follow `{from}` on {on}")]
+    Transition {
+        /// The document.
+        certificate: CertificateKind,
+        /// The state of the person's latest application of that kind (`none` when none).
+        from: &'static str,
+        /// The step refused.
+        action: CertificateAction,
+        /// Its date.
+        on: NaiveDate,
+    },
+    /// An application the person is not eligible for on its date (DOMAIN §10).
+    #[error("{certificate} on {on}: {reason}")]
+    NotEligible {
+        /// The document.
+        certificate: CertificateKind,
+        /// The application date.
+        on: NaiveDate,
+        /// Why.
+        reason: String,
     },
 }

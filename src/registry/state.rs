@@ -73,7 +73,8 @@ impl Change {
             Change::MethodStopped(_) => 53,
             Change::MethodStarted(..) => 54,
             Change::Supplies(_) => 55,
-            Change::Certificate(..) | Change::Screening(..) => 60,
+            Change::Certificate(_, action) => action.precedence(),
+            Change::Screening(..) => 60,
             Change::CaseFileClosed(_) => 70,
             Change::MovedOut { .. } => 80,
             Change::Died => 81,
@@ -280,6 +281,8 @@ pub(crate) struct State {
     pub verifications: Vec<VerificationRec>,
     pub surveys: Vec<SurveyRec>,
     pub consultations: Vec<ConsultationRec>,
+    pub ledger: crate::SupplyLedger,
+    pub requests: Vec<crate::application::RequestRec>,
 }
 
 /// A person's state after folding some facts.

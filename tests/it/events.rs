@@ -195,7 +195,15 @@ fn services_supplies_visits_verifications_certificates_screenings() {
     w.person("a", Sex::Female, "1990-01-01", M::Married);
     w.ok(
         "2024-01-05",
-        K::SuppliesDispensed { person: "a".into(), item: "pill".into(), quantity: 3, cycles: Some(3), channel: None },
+        K::SuppliesDispensed {
+            person: "a".into(),
+            item: "pill".into(),
+            quantity: 3,
+            cycles: Some(3),
+            channel: None,
+            point: None,
+            lot: None,
+        },
     );
     w.ok(
         "2024-02-05",
@@ -214,6 +222,14 @@ fn services_supplies_visits_verifications_certificates_screenings() {
         },
     );
     w.ok(
+        "2024-03-25",
+        K::Certificate {
+            person: "a".into(),
+            certificate: CertificateKind::ServiceBooklet,
+            action: CertificateAction::Applied,
+        },
+    );
+    w.ok(
         "2024-04-01",
         K::Certificate {
             person: "a".into(),
@@ -228,7 +244,7 @@ fn services_supplies_visits_verifications_certificates_screenings() {
     let cf = w.reg.case_file(&"a".into(), d("2024-12-31")).unwrap();
     assert_eq!(cf.supplies[0].what.cycles, Some(3));
     assert_eq!(cf.last_verified, Some(d("2024-03-01")));
-    assert_eq!(cf.certificates[0].what, (CertificateKind::ServiceBooklet, CertificateAction::Issued));
+    assert_eq!(cf.certificates[1].what, (CertificateKind::ServiceBooklet, CertificateAction::Issued));
     assert_eq!(cf.screenings[0].what, (ScreeningKind::Gynaecological, true));
     let v: Vec<_> = w.reg.visits_of(&"a".into()).collect();
     assert_eq!((v[0].kind, v[0].outcome, v[0].visitor), ("supply_followup", Some("using_correctly"), Some("k1")));

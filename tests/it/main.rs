@@ -4,6 +4,8 @@
 mod events;
 // Every rejection: the reason, the message, and the registry left as it was.
 mod rejections;
+// Services (DOMAIN §9–§11): supplies ledger, one-stop applications, service requests, dated policy.
+mod services;
 // Resident ID numbers and phones (DOMAIN §12).
 mod resident_id;
 // The snapshot directory: reading, writing, bad input (DOMAIN §15).

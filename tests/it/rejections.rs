@@ -144,6 +144,8 @@ fn cases() -> Vec<(&'static str, K)> {
                 quantity: 0,
                 cycles: None,
                 channel: None,
+                point: None,
+                lot: None,
             },
         ),
         (

@@ -105,6 +105,8 @@ impl World {
                 quantity: 1,
                 cycles,
                 channel: None,
+                point: None,
+                lot: None,
             },
         )
     }
@@ -821,6 +823,8 @@ mod props {
                     quantity: 1,
                     cycles: Some(*c),
                     channel: None,
+                    point: None,
+                    lot: None,
                 },
                 Op::Verify => EventKind::VerificationRecorded { household: "h2".into(), observed: vec![] },
             };

@@ -10,6 +10,7 @@ mod errors;
 mod frame;
 mod rate;
 mod registry;
+mod services;
 mod store;
 mod visit;
 

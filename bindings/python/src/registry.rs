@@ -343,6 +343,46 @@ impl PyRegistry {
         }))
     }
 
+    /// Stock on hand per distribution point, item and lot on a date (药具台账).
+    #[pyo3(signature = (on = None))]
+    fn stock(&self, py: Python<'_>, on: Option<NaiveDate>) -> PyResult<PyFrame> {
+        let on = self.on(on, None)?;
+        Ok(py.detach(|| crate::services::stock_frame(&self.read().supplies().stock(on))))
+    }
+
+    /// Days of cover per point and item on a date: stock over the last 90 days' use.
+    #[pyo3(signature = (on = None))]
+    fn supply_cover(&self, py: Python<'_>, on: Option<NaiveDate>) -> PyResult<PyFrame> {
+        let on = self.on(on, None)?;
+        Ok(py.detach(|| crate::services::cover_frame(&self.read().supplies().cover(on))))
+    }
+
+    /// Lots on hand on a date that expire within `within` days.
+    #[pyo3(signature = (on = None, *, within = 90))]
+    fn expiring_supplies(&self, py: Python<'_>, on: Option<NaiveDate>, within: u32) -> PyResult<PyFrame> {
+        let on = self.on(on, None)?;
+        Ok(py.detach(|| crate::services::stock_frame(&self.read().supplies().expiring(on, within))))
+    }
+
+    /// One-stop applications known on a date (only the overdue ones with `overdue=True`).
+    #[pyo3(signature = (on = None, *, overdue = false))]
+    fn applications(&self, py: Python<'_>, on: Option<NaiveDate>, overdue: bool) -> PyResult<PyFrame> {
+        let on = self.on(on, None)?;
+        let limits = famplan::TimeLimits::default();
+        Ok(py.detach(|| {
+            let reg = self.read();
+            let apps = if overdue { reg.overdue_applications(on, &limits) } else { reg.applications(on, &limits) };
+            crate::services::applications_frame(&apps, on)
+        }))
+    }
+
+    /// Service requests (consultations, hotline calls) logged by a date, with their answer date.
+    #[pyo3(signature = (on = None))]
+    fn service_requests(&self, py: Python<'_>, on: Option<NaiveDate>) -> PyResult<PyFrame> {
+        let on = self.on(on, None)?;
+        Ok(py.detach(|| crate::services::requests_frame(&self.read().service_requests(on))))
+    }
+
     /// One row per person registered on a date: where she lives and her state.
     #[pyo3(signature = (on = None))]
     fn persons(&self, py: Python<'_>, on: Option<NaiveDate>) -> PyResult<PyFrame> {

@@ -66,6 +66,7 @@
 mod error;
 mod person;
 mod rate;
+mod services;
 mod store;
 mod sync;
 mod visit;
@@ -76,6 +77,7 @@ pub use person::{
     Relation, Residency, Sex,
 };
 pub use rate::RateResult;
+pub use services::{Application, StockLine};
 pub use store::{FamplanStore, NewEvent, StoreStatus};
 pub use sync::{EventBatch, SyncConflict, SyncReport};
 pub use visit::{NewVisit, Obligation, ObligationState, Why, WorkItem, WorkList};

@@ -260,6 +260,21 @@ impl FamplanStore {
         Ok(inner.store.registry()?.conflicts().iter().map(SyncConflict::from).collect())
     }
 
+    /// 库存 — stock on hand on a date, per distribution point, item and lot (药具台账).
+    pub fn stock_on_hand(&self, on: NaiveDate) -> Result<Vec<crate::StockLine>, FamplanError> {
+        let mut inner = self.lock();
+        Ok(inner.store.registry()?.supplies().stock(on).into_iter().map(Into::into).collect())
+    }
+
+    /// 超期申请 — applications still pending after their time limit on a date, the longest
+    /// overdue first.
+    pub fn applications_overdue(&self, on: NaiveDate) -> Result<Vec<crate::Application>, FamplanError> {
+        let mut inner = self.lock();
+        let reg = inner.store.registry()?;
+        let overdue = reg.overdue_applications(on, &famplan::TimeLimits::default());
+        Ok(overdue.iter().map(|a| crate::Application::from_core(a, on)).collect())
+    }
+
     /// What the store holds, with case files counted on `on`.
     pub fn status(&self, on: NaiveDate) -> Result<StoreStatus, FamplanError> {
         let s = self.lock().store.status_on(on)?;

@@ -54,6 +54,12 @@ enum Command {
     /// Record a verification (核查) from a CSV file and print how each person compares with
     /// the registry: matched, mismatched (which items), unfiled, not found.
     Verify(commands::verify::Args),
+    /// The contraceptive supplies ledger (药具台账): record receipts, dispenses and losses;
+    /// stock on hand, days of cover, lots expiring soon.
+    Supplies(commands::supplies::Args),
+    /// One-stop applications (一站式服务): list them (overdue ones too), record a step, log
+    /// and answer service requests.
+    Applications(commands::applications::Args),
 }
 
 fn run(cli: Cli) -> Result<ExitCode, commands::Failure> {
@@ -68,6 +74,8 @@ fn run(cli: Cli) -> Result<ExitCode, commands::Failure> {
         Command::Report(args) => commands::report::run(&cli.db, args),
         Command::Due(args) => commands::due::run(&cli.db, args),
         Command::Verify(args) => commands::verify::run(&cli.db, args),
+        Command::Supplies(args) => commands::supplies::run(&cli.db, args),
+        Command::Applications(args) => commands::applications::run(&cli.db, args),
     }
 }
 

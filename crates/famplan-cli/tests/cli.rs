@@ -80,7 +80,9 @@ const EVENTS: &str = r#"{"id":"e1","date":"2026-02-14","recorded_at":"2026-02-15
 fn every_command_has_help() {
     let d = Dir::new();
     let mut all = d.run(&["--help"]).stdout;
-    for cmd in ["status", "import", "export", "id", "person", "events", "report", "due", "verify"] {
+    for cmd in
+        ["status", "import", "export", "id", "person", "events", "report", "due", "verify", "supplies", "applications"]
+    {
         let run = d.run(&[cmd, "--help"]);
         assert_eq!(run.code, 0, "{cmd}");
         all.push_str(&format!("\n===== famplan {cmd} --help\n{}", run.stdout));
@@ -483,4 +485,124 @@ fn two_processes_importing_at_once_lose_nothing() {
     let json: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
     assert_eq!(json["events"].as_u64(), Some(landed));
     assert_eq!(json["conflicts"].as_u64(), Some(0));
+}
+
+#[test]
+fn supplies_record_movements_and_report_stock_cover_and_expiry() {
+    let d = Dir::with_small_store();
+    let ok = |args: &[&str]| {
+        let run = d.run(args);
+        assert_eq!(run.code, 0, "{args:?}: {}", run.stderr);
+    };
+    ok(&[
+        "supplies",
+        "receive",
+        "--point",
+        "st1",
+        "--item",
+        "condom",
+        "--quantity",
+        "100",
+        "--lot",
+        "L1",
+        "--expires",
+        "2026-07-31",
+        "--on",
+        "2026-05-01",
+    ]);
+    ok(&[
+        "supplies",
+        "dispense",
+        "--point",
+        "st1",
+        "--item",
+        "condom",
+        "--quantity",
+        "30",
+        "--person",
+        "1",
+        "--on",
+        "2026-06-01",
+    ]);
+    ok(&[
+        "supplies",
+        "remove",
+        "--point",
+        "st1",
+        "--item",
+        "condom",
+        "--quantity",
+        "5",
+        "--reason",
+        "lost",
+        "--on",
+        "2026-06-02",
+    ]);
+    // 100 − 30 − 5 = 65 on hand; 30 used in the 90 days to 10 June: 65 × 90 / 30 = 195 days;
+    // L1 expires 31 July, within 90 days of 10 June.
+    let before = d.run(&["events", "--format", "table"]).stdout;
+    let refused = d.run(&[
+        "supplies",
+        "dispense",
+        "--point",
+        "st1",
+        "--item",
+        "condom",
+        "--quantity",
+        "66",
+        "--person",
+        "1",
+        "--on",
+        "2026-06-03",
+        "--id",
+        "too-many",
+    ]);
+    assert_eq!(d.run(&["events", "--format", "table"]).stdout, before, "a refused dispense wrote nothing");
+    let mut all = refused.all();
+    for args in [
+        &["supplies", "stock", "--on", "2026-06-10"][..],
+        &["supplies", "cover", "--on", "2026-06-10"],
+        &["supplies", "expiring", "--on", "2026-06-10", "--format", "csv"],
+    ] {
+        all.push_str(&format!("\n===== {}\n{}", args.join(" "), d.run(args).all()));
+    }
+    insta::assert_snapshot!(all);
+}
+
+#[test]
+fn applications_record_steps_refuse_illegal_ones_and_list_the_overdue() {
+    let d = Dir::with_small_store();
+    let step = |kind: &str, step: &str, on: &str| {
+        d.run(&["applications", "record", "--person", "1", "--kind", kind, "--step", step, "--on", on])
+    };
+    assert_eq!(step("service_booklet", "applied", "2026-06-01").code, 0);
+    assert_eq!(step("reward_claim", "applied", "2026-06-01").code, 0);
+    assert_eq!(step("reward_claim", "issued", "2026-06-05").code, 0);
+    let mut all = step("service_booklet", "reissued", "2026-06-02").all();
+    all.push_str(&step("only_child_honour", "applied", "2026-06-02").all());
+    assert_eq!(
+        d.run(&[
+            "applications",
+            "request",
+            "--request",
+            "r1",
+            "--channel",
+            "hotline",
+            "--topic",
+            "policy",
+            "--on",
+            "2026-06-03"
+        ])
+        .code,
+        0
+    );
+    // The booklet: 1 June + 5 days = due 6 June; pending on 10 June: 4 days overdue.
+    for args in [
+        &["applications", "list", "--on", "2026-06-10"][..],
+        &["applications", "list", "--on", "2026-06-10", "--overdue", "--format", "csv"],
+        &["applications", "requests", "--on", "2026-06-10", "--open"],
+    ] {
+        all.push_str(&format!("\n===== {}\n{}", args.join(" "), d.run(args).all()));
+    }
+    insta::assert_snapshot!(all);
 }

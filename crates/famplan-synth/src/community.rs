@@ -832,6 +832,8 @@ impl<'c> Sim<'c> {
                         quantity,
                         cycles,
                         channel: Some(channel),
+                        point: None,
+                        lot: None,
                     },
                 );
                 let m = Some(method);

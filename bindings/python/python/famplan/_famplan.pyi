@@ -211,6 +211,18 @@ class Registry:
         counted, the reason `rule, missing, detail, due, window_start, window_end`."""
     def population_by_grid(self, on: datetime.date | None = None) -> Frame:
         """`grid, resident, wra, married_wra` on a date."""
+    def stock(self, on: datetime.date | None = None) -> Frame:
+        """Stock on hand on a date (药具台账): `point, item, lot, expires, quantity`."""
+    def supply_cover(self, on: datetime.date | None = None) -> Frame:
+        """Days of cover on a date: `point, item, on_hand, used, days` (`used` in the 90
+        days ending on the date; `days` null when nothing was used)."""
+    def expiring_supplies(self, on: datetime.date | None = None, *, within: int = 90) -> Frame:
+        """Lots on hand that expire within `within` days: `point, item, lot, expires, quantity`."""
+    def applications(self, on: datetime.date | None = None, *, overdue: bool = False) -> Frame:
+        """One-stop applications known on a date: `person, kind, applied_on, state,
+        changed_on, due, overdue, valid_until` (only the overdue ones with `overdue=True`)."""
+    def service_requests(self, on: datetime.date | None = None) -> Frame:
+        """Service requests logged by a date: `request, date, channel, topic, person, answered_on`."""
     def persons(self, on: datetime.date | None = None) -> Frame:
         """One row per person registered on a date: `person, household, grid, sex, age,
         residency, marital, method, method_since, case_file_open, pregnant, last_birth,

@@ -198,6 +198,21 @@ fun main() {
         }
     }
 
+    test("stockOnHand and applicationsOverdue") {
+        openGrid().use { s ->
+            s.registerHousehold(household())
+            s.registerPerson(person())
+            s.recordEvents(listOf(
+                ev(LocalDate.of(2026, 6, 1), """{"kind":"stock_moved","point":"s1","item":"condom","movement":"received","quantity":100}"""),
+                ev(LocalDate.of(2026, 6, 2), """{"kind":"supplies_dispensed","person":"p1","item":"condom","quantity":30,"point":"s1"}"""),
+                ev(LocalDate.of(2026, 6, 1), """{"kind":"certificate","person":"p1","certificate":"service_booklet","action":"applied"}"""),
+            ))
+            // 100 received - 30 dispensed = 70; the booklet was due 1 June + 5 days = 6 June.
+            eq(s.stockOnHand(day).map { it.quantity }, listOf(70uL), "stock")
+            eq(s.applicationsOverdue(day).map { it.daysOverdue }, listOf(4uL), "days overdue on 10 June")
+        }
+    }
+
     test("FamplanException.Other for a file that is not a store") {
         val notes = File(tmp, "notes.txt").apply { writeText("hello") }
         val e = raises<FamplanException.Other> { FamplanStore.open(notes.path, "dev-a", "k1") }

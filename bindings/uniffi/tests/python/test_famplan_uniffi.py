@@ -133,6 +133,28 @@ def test_export_import_between_two_devices_returns_conflicts(tmp_path, store):
     assert b.status(D).conflicts == 1 and b.status(D).events == 8
 
 
+def test_stock_on_hand_and_overdue_applications(store):
+    store.register_household(household())
+    store.register_person(person())
+    store.record_events([
+        ev(dt.date(2026, 6, 1), kind="stock_moved", point="s1", item="condom", lot="L1",
+           movement="received", quantity=100, expires="2027-01-31"),
+        ev(dt.date(2026, 6, 2), kind="supplies_dispensed", person="p1", item="condom", quantity=30, point="s1"),
+        ev(dt.date(2026, 6, 1), kind="certificate", person="p1", certificate="service_booklet", action="applied"),
+    ])
+    # 100 received − 30 dispensed = 70.
+    [line] = store.stock_on_hand(D)
+    assert (line.point, line.lot, line.expires, line.quantity) == ("s1", "L1", dt.date(2027, 1, 31), 70)
+    # Applied 1 June + 5 days = due 6 June; on 10 June 4 days overdue.
+    [app] = store.applications_overdue(D)
+    assert (app.kind, app.state, app.due, app.days_overdue) == ("service_booklet", "applied", dt.date(2026, 6, 6), 4)
+    # Stock never goes negative: a conflict, nothing written.
+    with pytest.raises(FamplanError.Conflict) as e:
+        store.record_events([ev(D, kind="supplies_dispensed", person="p1", item="condom", quantity=71, point="s1")])
+    assert "71 wanted, 70 on hand" in e.value.reason
+    assert store.stock_on_hand(D)[0].quantity == 70
+
+
 def test_invalid_input_names_field_and_reason_and_writes_nothing(store):
     store.register_household(household())
     events = store.status(D).events

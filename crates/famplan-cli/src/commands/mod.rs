@@ -1,5 +1,6 @@
 //! One file per subcommand: its `Args` (clap derive) and its `run`.
 
+pub mod applications;
 pub mod demo;
 pub mod due;
 pub mod events;
@@ -9,6 +10,7 @@ pub mod import;
 pub mod person;
 pub mod report;
 pub mod status;
+pub mod supplies;
 pub mod verify;
 
 use chrono::NaiveDate;
