@@ -241,7 +241,7 @@ pub struct ServiceRequest {
 }
 
 /// A service request as kept in the state.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub(crate) struct RequestRec {
     pub request: String,
     pub date: NaiveDate,

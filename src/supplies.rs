@@ -170,6 +170,63 @@ pub struct SupplyLedger {
     movements: Vec<Movement>,
 }
 
+/// One movement in a registry checkpoint: every field, `recorded_at` included (the public
+/// form leaves it out), as a tuple.
+type MovementRow = (
+    EventId,
+    NaiveDate,
+    NaiveDateTime,
+    String,
+    String,
+    Option<String>,
+    StockMovement,
+    u32,
+    Option<NaiveDate>,
+    Option<PersonId>,
+);
+
+impl Serialize for SupplyLedger {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_seq(self.movements.iter().map(|m| {
+            let row: MovementRow = (
+                m.event.clone(),
+                m.date,
+                m.recorded_at,
+                m.point.clone(),
+                m.item.clone(),
+                m.lot.clone(),
+                m.movement,
+                m.quantity,
+                m.expires,
+                m.person.clone(),
+            );
+            row
+        }))
+    }
+}
+
+impl<'de> Deserialize<'de> for SupplyLedger {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let rows = Vec::<MovementRow>::deserialize(d)?;
+        let movements = rows
+            .into_iter()
+            .map(|(event, date, recorded_at, point, item, lot, movement, quantity, expires, person)| Movement {
+                event,
+                date,
+                recorded_at,
+                point,
+                item,
+                lot,
+                movement,
+                quantity,
+                expires,
+                person,
+            })
+            .collect();
+        Ok(SupplyLedger { movements })
+    }
+}
+
 /// Lots of one item at one point during a fold: FEFO key → (lot, expiry, units).
 type Lots = BTreeMap<(NaiveDate, Option<String>), u64>;
 

@@ -804,6 +804,12 @@ impl Registry {
                 c.topic
             ));
         }
+        for m in st.ledger.movements() {
+            out.push(format!("movement {m:?}"));
+        }
+        for r in &st.requests {
+            out.push(format!("request {r:?}"));
+        }
         for e in &self.log {
             out.push(format!("event {e:?}"));
         }

@@ -263,14 +263,14 @@ impl FamplanStore {
     /// 库存 — stock on hand on a date, per distribution point, item and lot (药具台账).
     pub fn stock_on_hand(&self, on: NaiveDate) -> Result<Vec<crate::StockLine>, FamplanError> {
         let mut inner = self.lock();
-        Ok(inner.store.registry()?.supplies().stock(on).into_iter().map(Into::into).collect())
+        Ok(inner.store.view()?.supplies().stock(on).into_iter().map(Into::into).collect())
     }
 
     /// 超期申请 — applications still pending after their time limit on a date, the longest
     /// overdue first.
     pub fn applications_overdue(&self, on: NaiveDate) -> Result<Vec<crate::Application>, FamplanError> {
         let mut inner = self.lock();
-        let reg = inner.store.registry()?;
+        let reg = inner.store.view()?;
         let overdue = reg.overdue_applications(on, &famplan::TimeLimits::default());
         Ok(overdue.iter().map(|a| crate::Application::from_core(a, on)).collect())
     }

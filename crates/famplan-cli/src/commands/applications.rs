@@ -105,7 +105,7 @@ pub fn run(db: &Path, args: Args) -> Result<ExitCode, Failure> {
     let mut store = open_existing(db)?;
     match args.command {
         Sub::List { on, overdue, format } => {
-            let reg = store.registry().map_err(store_error(db))?;
+            let reg = store.view().map_err(store_error(db))?;
             let on = date_or_today(on);
             let limits = TimeLimits::default();
             let apps = if overdue { reg.overdue_applications(on, &limits) } else { reg.applications(on, &limits) };
@@ -150,7 +150,7 @@ pub fn run(db: &Path, args: Args) -> Result<ExitCode, Failure> {
             return record(db, &mut store, at.id, date_or_today(at.on), &at.by, event);
         }
         Sub::Requests { on, open, format } => {
-            let reg = store.registry().map_err(store_error(db))?;
+            let reg = store.view().map_err(store_error(db))?;
             let rows: Vec<Vec<String>> = reg
                 .service_requests(date_or_today(on))
                 .into_iter()

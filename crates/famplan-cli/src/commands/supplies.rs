@@ -111,8 +111,16 @@ pub fn record(
     by: &str,
     kind: EventKind,
 ) -> Result<ExitCode, Failure> {
-    let n = store.registry().map_err(store_error(db))?.events().len() + 1;
-    let id = id.unwrap_or_else(|| format!("{by}-{}-{on}-{n}", kind.code()));
+    let id = match id {
+        Some(id) => id,
+        None => {
+            // The next number among this keeper's events of this kind on this day.
+            let prefix = format!("{by}-{}-{on}-", kind.code());
+            let ids = store.event_ids_with_prefix(&prefix).map_err(store_error(db))?;
+            let last = ids.iter().filter_map(|i| i[prefix.len()..].parse::<u64>().ok()).max().unwrap_or(0);
+            format!("{prefix}{}", last + 1)
+        }
+    };
     store.record(Event::new(id.as_str(), on, by, kind)).map_err(store_error(db))?;
     println!("recorded {id}");
     Ok(ExitCode::SUCCESS)
@@ -128,7 +136,7 @@ pub fn run(db: &Path, args: Args) -> Result<ExitCode, Failure> {
     let point_ok = |q: &Query, p: &str| q.point.as_deref().is_none_or(|want| want == p);
     match args.command {
         Sub::Stock(q) => {
-            let reg = store.registry().map_err(store_error(db))?;
+            let reg = store.view().map_err(store_error(db))?;
             let rows: Vec<Vec<String>> = reg
                 .supplies()
                 .stock(date_or_today(q.on))
@@ -139,7 +147,7 @@ pub fn run(db: &Path, args: Args) -> Result<ExitCode, Failure> {
             output::rows(&["point", "item", "lot", "expires", "quantity"], &rows, q.format)?;
         }
         Sub::Cover(q) => {
-            let reg = store.registry().map_err(store_error(db))?;
+            let reg = store.view().map_err(store_error(db))?;
             let rows: Vec<Vec<String>> = reg
                 .supplies()
                 .cover(date_or_today(q.on))
@@ -150,7 +158,7 @@ pub fn run(db: &Path, args: Args) -> Result<ExitCode, Failure> {
             output::rows(&["point", "item", "on_hand", "used_90_days", "days_of_cover"], &rows, q.format)?;
         }
         Sub::Expiring { query: q, within } => {
-            let reg = store.registry().map_err(store_error(db))?;
+            let reg = store.view().map_err(store_error(db))?;
             let rows: Vec<Vec<String>> = reg
                 .supplies()
                 .expiring(date_or_today(q.on), within)
