@@ -54,6 +54,12 @@ enum Command {
     /// Record a verification (核查) from a CSV file and print how each person compares with
     /// the registry: matched, mismatched (which items), unfiled, not found.
     Verify(commands::verify::Args),
+    /// The public-disclosure notice page (政务公开) of a board on a date, as Markdown or HTML:
+    /// the five categories, dynamic notices from the registry, personal data masked.
+    Disclose(commands::disclose::Args),
+    /// The year's publicity calendar (宣传) on a date: each planned activity done, due,
+    /// late or upcoming against an activity log.
+    Publicity(commands::publicity::Args),
 }
 
 fn run(cli: Cli) -> Result<ExitCode, commands::Failure> {
@@ -68,6 +74,8 @@ fn run(cli: Cli) -> Result<ExitCode, commands::Failure> {
         Command::Report(args) => commands::report::run(&cli.db, args),
         Command::Due(args) => commands::due::run(&cli.db, args),
         Command::Verify(args) => commands::verify::run(&cli.db, args),
+        Command::Disclose(args) => commands::disclose::run(&cli.db, args),
+        Command::Publicity(args) => commands::publicity::run(args),
     }
 }
 

@@ -1,12 +1,14 @@
 //! One file per subcommand: its `Args` (clap derive) and its `run`.
 
 pub mod demo;
+pub mod disclose;
 pub mod due;
 pub mod events;
 pub mod export;
 pub mod id;
 pub mod import;
 pub mod person;
+pub mod publicity;
 pub mod report;
 pub mod status;
 pub mod verify;
