@@ -445,11 +445,27 @@ struct NoticeRow {
     title: PublicText,
     #[serde(default = "community")]
     audience: Audience,
+    #[serde(deserialize_with = "toml_date")]
     publish_on: NaiveDate,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "toml_opt_date")]
     expires_on: Option<NaiveDate>,
     #[serde(default)]
     text: Vec<PublicText>,
+}
+
+/// A date written as a TOML date (`2026-01-01`) or a string (`"2026-01-01"`).
+fn toml_date<'de, D: serde::Deserializer<'de>>(d: D) -> Result<NaiveDate, D::Error> {
+    let v = toml::Value::deserialize(d)?;
+    let text = match &v {
+        toml::Value::String(s) => s.clone(),
+        toml::Value::Datetime(dt) => dt.to_string(),
+        other => return Err(serde::de::Error::custom(format!("expected a date YYYY-MM-DD, found {other}"))),
+    };
+    crate::parse_date(&text).ok_or_else(|| serde::de::Error::custom(format!("`{text}` is not a date YYYY-MM-DD")))
+}
+
+fn toml_opt_date<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<NaiveDate>, D::Error> {
+    toml_date(d).map(Some)
 }
 
 const NOTICE_FIELDS: [&str; 6] = ["category", "title", "audience", "publish_on", "expires_on", "text"];
@@ -464,7 +480,7 @@ fn bad_field(v: &toml::Value) -> Option<&'static str> {
         "title" => fails::<PublicText>(v, f),
         "audience" => fails::<Audience>(v, f),
         "text" => fails::<Vec<PublicText>>(v, f),
-        _ => fails::<NaiveDate>(v, f),
+        _ => v.get(f).is_some_and(|x| toml_date(x.clone()).is_err()),
     })
 }
 

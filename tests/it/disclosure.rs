@@ -173,6 +173,17 @@ fn bad_notices_are_refused_with_their_place() {
         @"n.toml:6: item[2].audience: `street:1` is not `community`, `zone:ID` or `grid:ID`"
     );
     insta::assert_snapshot!(
+        err("[[item]]\ncategory = \"policy\"\ntitle = \"t\"\npublish_on = \"2026-02-30\"\n"),
+        @"n.toml:1: item[1].publish_on: `2026-02-30` is not a date YYYY-MM-DD"
+    );
+    // A TOML date works as well as a string.
+    let n = Notices::from_toml_str(
+        "[[item]]\ncategory = \"policy\"\ntitle = \"t\"\npublish_on = 2026-01-01\nexpires_on = 2026-12-31\n",
+        "n.toml",
+    )
+    .unwrap();
+    assert_eq!((n.items()[0].publish_on, n.items()[0].expires_on), (d("2026-01-01"), Some(d("2026-12-31"))));
+    insta::assert_snapshot!(
         err("[[item]]\ncategory = \"policy\"\ntitle = \"t\"\npublish_on = \"2026-01-01\"\ntext = [\"联系人 11010519491231002X\"]\n"),
         @"n.toml:1: item[1].text: holds a resident ID number (110***********002X); public text may not"
     );

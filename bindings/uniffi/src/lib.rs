@@ -65,6 +65,7 @@
 
 mod error;
 mod person;
+mod publicity;
 mod rate;
 mod store;
 mod sync;
@@ -75,6 +76,7 @@ pub use person::{
     CaseFileStatus, CloseReason, HousingKind, MaritalStatus, Method, NewHousehold, NewPerson, PersonFile, PersonState,
     Relation, Residency, Sex,
 };
+pub use publicity::PublicityItem;
 pub use rate::RateResult;
 pub use store::{FamplanStore, NewEvent, StoreStatus};
 pub use sync::{EventBatch, SyncConflict, SyncReport};

@@ -26,6 +26,7 @@ __all__ = [
     "catalogue",
     "validate_resident_id",
     "read_events",
+    "publicity_plan",
     "__version__",
 ]
 
@@ -211,6 +212,21 @@ class Registry:
         counted, the reason `rule, missing, detail, due, window_start, window_end`."""
     def population_by_grid(self, on: datetime.date | None = None) -> Frame:
         """`grid, resident, wra, married_wra` on a date."""
+    def disclosure_page(
+        self,
+        on: datetime.date | None = None,
+        *,
+        format: Literal["md", "html"] = "md",
+        board: str = "community",
+        notices: str | None = None,
+        legal_basis: str | None = None,
+        legal_basis_by: str | None = None,
+    ) -> str:
+        """The public-disclosure notice page of `board` (`community`, `zone:ID`, `grid:ID`)
+        on a date, as Markdown or HTML: the five categories, dynamic notices from the registry,
+        personal data masked, counts under 5 shown as `<5`. `notices` is TOML text (default:
+        the shipped notices); the list of reward recipients needs `legal_basis` and
+        `legal_basis_by`."""
     def persons(self, on: datetime.date | None = None) -> Frame:
         """One row per person registered on a date: `person, household, grid, sex, age,
         residency, marital, method, method_since, case_file_open, pregnant, last_birth,
@@ -387,3 +403,14 @@ def validate_resident_id(number: str, today: datetime.date | None = None) -> Res
 
 def read_events(path: str | os.PathLike[str]) -> list[dict[str, Any]]:
     """Reads an events file (`.jsonl` or `.csv`) into event dicts."""
+
+def publicity_plan(
+    year: int,
+    on: datetime.date,
+    activities: str | os.PathLike[str] | None = None,
+    service_events: int = 2,
+    festival_window_days: int = 7,
+) -> Frame:
+    """The year's publicity plan on a date against an activity log (CSV `date,kind,...`):
+    `due, kind, title, window_start, window_end, state, done_on`; state is done, due, late or
+    upcoming."""
