@@ -263,7 +263,7 @@ impl CountTable {
 /// ```
 /// use famplan::{ListedPerson, MaskedName};
 /// let row = ListedPerson { name: MaskedName::of("李梅"), id: None, address: None, note: None };
-/// assert_eq!(row.name.as_str(), "李*");
+/// assert_eq!(row.name.as_str(), "李**");
 /// ```
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct ListedPerson {
@@ -319,7 +319,7 @@ impl PersonList {
     /// let basis = famplan::LegalBasis::new("决定", "2026-01-05".parse().unwrap(), "k1".into()).unwrap();
     /// let mut list = famplan::PersonList::new(famplan::PublicText::new("名单").unwrap(), basis);
     /// list.push(famplan::ListedPerson { name: famplan::MaskedName::of("王强"), id: None, address: None, note: None });
-    /// assert_eq!(list.people()[0].name.as_str(), "王*");
+    /// assert_eq!(list.people()[0].name.as_str(), "王**");
     /// ```
     pub fn push(&mut self, person: ListedPerson) {
         self.people.push(person);

@@ -218,29 +218,31 @@ const COMPOUND_SURNAMES: &[&str] = &[
     "万俟",
 ];
 
-/// A name masked to the surname (DOMAIN §13): `张三丰` → `张**`, one `*` per hidden
-/// character, at least one; a compound surname (`欧阳`) stays whole.
+/// A name masked to the surname (DOMAIN §13): the surname and `**`, whatever the length of
+/// the given name (`张三丰` and `张三` both → `张**`), so the mask does not tell the length
+/// either; a compound surname (`欧阳`) stays whole.
 ///
 /// # Example
 ///
 /// ```
 /// use famplan::MaskedName;
 /// assert_eq!(MaskedName::of("张三丰").as_str(), "张**");
-/// assert_eq!(MaskedName::of("李梅").as_str(), "李*");
+/// assert_eq!(MaskedName::of("李梅").as_str(), "李**");
 /// assert_eq!(MaskedName::of("欧阳娜娜").as_str(), "欧阳**");
-/// assert_eq!(MaskedName::of("王").as_str(), "王*");
+/// assert_eq!(MaskedName::of("王").as_str(), "王**");
 /// ```
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 #[serde(transparent)]
 pub struct MaskedName(String);
 
 impl MaskedName {
-    /// Masks a full name. Spaces are dropped; an empty name gives `*`.
+    /// Masks a full name. Spaces are dropped; an empty name gives `**`.
     ///
     /// # Example
     ///
     /// ```
-    /// assert_eq!(famplan::MaskedName::of("").as_str(), "*");
+    /// assert_eq!(famplan::MaskedName::of("").as_str(), "**");
+    /// assert_eq!(famplan::MaskedName::of(" 李 梅 ").as_str(), "李**");
     /// ```
     pub fn of(full_name: &str) -> MaskedName {
         let chars: Vec<char> = full_name.chars().filter(|c| !c.is_whitespace()).collect();
@@ -249,9 +251,8 @@ impl MaskedName {
             .iter()
             .find(|s| text.starts_with(*s) && chars.len() > s.chars().count())
             .map_or(1.min(chars.len()), |s| s.chars().count());
-        let hidden = (chars.len() - keep).max(1);
         let mut out: String = chars[..keep].iter().collect();
-        out.extend(std::iter::repeat_n('*', hidden));
+        out.push_str("**");
         MaskedName(out)
     }
 
@@ -260,7 +261,7 @@ impl MaskedName {
     /// # Example
     ///
     /// ```
-    /// assert_eq!(famplan::MaskedName::of("赵丽").as_str(), "赵*");
+    /// assert_eq!(famplan::MaskedName::of("赵丽").as_str(), "赵**");
     /// ```
     pub fn as_str(&self) -> &str {
         &self.0
