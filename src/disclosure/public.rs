@@ -143,16 +143,23 @@ fn find_resident_id(text: &str) -> Option<ResidentId> {
 /// assert_eq!(PublicCount::new(3).to_string(), "<5");
 /// assert_eq!(PublicCount::new(0).to_string(), "<5");
 /// assert_eq!(PublicCount::new(5).to_string(), "5");
+/// assert_eq!(serde_json::to_string(&PublicCount::new(3)).unwrap(), "\"<5\"");
 /// ```
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct PublicCount {
-    #[serde(skip)]
     exact: u64,
     shown: Shown,
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "snake_case")]
+/// Serialized as published (`"12"`, `"<5"`, `"≥5"`): the exact number of a hidden count never
+/// leaves the value.
+impl Serialize for PublicCount {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_str(self)
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 enum Shown {
     Exact,
     Under5,
