@@ -49,12 +49,14 @@ mod application;
 mod area;
 mod case_file;
 mod date;
+mod disclosure;
 mod error;
 mod event;
 mod household;
 mod id;
 mod person;
 mod policy;
+mod publicity;
 mod rate;
 mod registry;
 mod resident_id;
@@ -82,6 +84,10 @@ pub use case_file::{
     MethodSource, PregnancyOutcome, Procedure, StopReason, SupplyRecord,
 };
 pub use date::{Period, add_months, age_on, parse_date};
+pub use disclosure::{
+    Audience, Block, CountTable, DisclosureCategory, DisclosureOptions, DisclosurePage, LegalBasis, ListedPerson,
+    MaskedAddress, MaskedId, MaskedName, MaskedPhone, Notices, PersonList, PublicCount, PublicItem, PublicText,
+};
 pub use error::{Error, Location, Prefix, Result};
 pub use event::{
     ConsultationTopic, CorrectableField, Event, EventKind, Observation, RespondentKind, ScreeningKind, SupplyChannel,
@@ -90,6 +96,9 @@ pub use household::{Household, HousingKind, Place};
 pub use id::{BuildingId, CommunityId, EventId, GridId, GroupId, HouseholdId, PersonId, StaffId, ZoneId};
 pub use person::{MaritalStatus, Person, PersonState, Relation, Residency, Sex, Tag, Tags};
 pub use policy::{BirthRule, Compliance, PolicySet, RewardPayment, RewardPeriod, RewardScheme};
+pub use publicity::{
+    Activity, ActivityKind, PlanOptions, PlanRow, PlanState, PlanView, PlannedActivity, PublicityPlan, mothers_day,
+};
 pub use rate::{
     Allocation, Assessment, Comparison, Counts, CustomRate, Entry, GroupBy, Measure, Params, Partial, PersonFilter,
     Rate, RateCode, RateInfo, Reason, Row, Scale, StateBasis, Table, Target, VerificationOutcome, VerifiedPerson,

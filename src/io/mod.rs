@@ -24,10 +24,12 @@
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 
+mod activities;
 mod events;
 mod snapshot;
 mod table;
 
+pub use activities::{ACTIVITY_COLUMNS, read_activities};
 pub use events::{EventFormat, read_events, write_events};
 pub use snapshot::{
     AREA_COLUMNS, AreaRow, HOUSEHOLD_COLUMNS, HouseholdRow, ImportMode, ImportSummary, PERSON_COLUMNS,

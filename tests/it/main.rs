@@ -1,5 +1,7 @@
 //! The one integration-test binary (STYLE item 12): one module per area.
 
+// Public disclosure (DOMAIN §13): dynamic notices, masking, suppression, pages that leak nothing.
+mod disclosure;
 // Every event kind, applied to a small hand-built world, and what it changes.
 mod events;
 // Every rejection: the reason, the message, and the registry left as it was.
@@ -16,6 +18,8 @@ mod events_io;
 mod checkpoint;
 // Properties: arrival order, merge, round trips.
 mod props;
+// The publicity calendar (DOMAIN §14): the year's plan, Mother's Day, done / due / late.
+mod publicity;
 // Rates: every catalogue rate worked out by hand (testdata/rates), targets, properties.
 mod rate;
 // SIX_RATES.md: the library against an oracle written from the contract's text.

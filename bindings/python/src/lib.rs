@@ -8,6 +8,7 @@
 mod convert;
 mod errors;
 mod frame;
+mod publicity;
 mod rate;
 mod registry;
 mod services;
@@ -29,6 +30,7 @@ fn _famplan(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(rate::catalogue, m)?)?;
     m.add_function(wrap_pyfunction!(rate::validate_resident_id, m)?)?;
     m.add_function(wrap_pyfunction!(read_events, m)?)?;
+    m.add_function(wrap_pyfunction!(publicity::publicity_plan, m)?)?;
     m.add("__version__", env!("CARGO_PKG_VERSION"))?;
     Ok(())
 }

@@ -383,6 +383,25 @@ impl PyRegistry {
         Ok(py.detach(|| crate::services::requests_frame(&self.read().service_requests(on))))
     }
 
+    /// The public-disclosure notice page (DOMAIN §13) of `board` on a date, as Markdown or HTML.
+    #[pyo3(signature = (on = None, *, format = "md", board = "community", notices = None, legal_basis = None, legal_basis_by = None))]
+    #[allow(clippy::too_many_arguments)]
+    fn disclosure_page(
+        &self,
+        py: Python<'_>,
+        on: Option<NaiveDate>,
+        format: &str,
+        board: &str,
+        notices: Option<&str>,
+        legal_basis: Option<&str>,
+        legal_basis_by: Option<&str>,
+    ) -> Result<String> {
+        let on = self.on(on, None)?;
+        py.detach(|| {
+            crate::publicity::disclosure_page(&self.read(), on, format, board, notices, legal_basis, legal_basis_by)
+        })
+    }
+
     /// One row per person registered on a date: where she lives and her state.
     #[pyo3(signature = (on = None))]
     fn persons(&self, py: Python<'_>, on: Option<NaiveDate>) -> PyResult<PyFrame> {

@@ -3,6 +3,7 @@ records as frames."""
 
 from __future__ import annotations
 
+import datetime
 import json
 import pathlib
 import threading
@@ -125,3 +126,25 @@ def test_the_gil_is_released_while_a_snapshot_loads(tmp_path: pathlib.Path) -> N
     # With the GIL held for the whole load the thread could tick once at most.
     print(f"load {elapsed:.3f} s, {during} ticks")
     assert elapsed > 0.02 and during >= 10, (during, elapsed)
+
+
+def test_disclosure_page_is_masked_and_escaped() -> None:
+    reg = famplan.Registry.example()
+    md = reg.disclosure_page(datetime.date(2026, 6, 30))
+    assert md.startswith("# 计划生育政务公开")
+    assert "## 动态类" in md and "李梅" not in md
+    html = reg.disclosure_page(datetime.date(2026, 6, 30), format="html", board="grid:g1")
+    assert html.startswith("<!DOCTYPE html>")
+    with pytest.raises(famplan.NotFoundError, match="unknown grid `g9`"):
+        reg.disclosure_page(datetime.date(2026, 6, 30), board="grid:g9")
+
+
+def test_publicity_plan_frame(tmp_path: pathlib.Path) -> None:
+    log = tmp_path / "activities.csv"
+    log.write_text("date,kind,theme\n2026-05-12,mothers_day,关爱母亲\n", encoding="utf-8")
+    plan = famplan.publicity_plan(2026, datetime.date(2026, 6, 1), log)
+    assert len(plan) == 21
+    mum = plan.column("title").index("2026年母亲节（5月10日）")
+    assert plan.column("state")[mum] == "done"
+    assert plan.column("done_on")[mum] == datetime.date(2026, 5, 12)
+    assert plan.column("state")[0] == "late"  # January's blackboard: nothing logged

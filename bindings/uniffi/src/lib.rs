@@ -65,6 +65,7 @@
 
 mod error;
 mod person;
+mod publicity;
 mod rate;
 mod services;
 mod store;
@@ -76,6 +77,7 @@ pub use person::{
     CaseFileStatus, CloseReason, HousingKind, MaritalStatus, Method, NewHousehold, NewPerson, PersonFile, PersonState,
     Relation, Residency, Sex,
 };
+pub use publicity::PublicityItem;
 pub use rate::RateResult;
 pub use services::{Application, StockLine};
 pub use store::{FamplanStore, NewEvent, StoreStatus};

@@ -89,6 +89,15 @@ fn last_number<'i>(device: &str, ids: impl IntoIterator<Item = &'i str>) -> u64 
 }
 
 impl FamplanStore {
+    /// Runs `f` on the store's registry (read whole on first use).
+    pub(crate) fn with_registry<T>(
+        &self,
+        f: impl FnOnce(&Registry) -> Result<T, FamplanError>,
+    ) -> Result<T, FamplanError> {
+        let mut inner = self.lock();
+        f(inner.store.registry()?)
+    }
+
     fn lock(&self) -> std::sync::MutexGuard<'_, Inner> {
         // A panic inside a call leaves the store as committed; the cache is rebuilt as needed.
         self.inner.lock().unwrap_or_else(|poisoned| poisoned.into_inner())

@@ -60,6 +60,12 @@ enum Command {
     /// One-stop applications (一站式服务): list them (overdue ones too), record a step, log
     /// and answer service requests.
     Applications(commands::applications::Args),
+    /// The public-disclosure notice page (政务公开) of a board on a date, as Markdown or HTML:
+    /// the five categories, dynamic notices from the registry, personal data masked.
+    Disclose(commands::disclose::Args),
+    /// The year's publicity calendar (宣传) on a date: each planned activity done, due,
+    /// late or upcoming against an activity log.
+    Publicity(commands::publicity::Args),
 }
 
 fn run(cli: Cli) -> Result<ExitCode, commands::Failure> {
@@ -76,6 +82,8 @@ fn run(cli: Cli) -> Result<ExitCode, commands::Failure> {
         Command::Verify(args) => commands::verify::run(&cli.db, args),
         Command::Supplies(args) => commands::supplies::run(&cli.db, args),
         Command::Applications(args) => commands::applications::run(&cli.db, args),
+        Command::Disclose(args) => commands::disclose::run(&cli.db, args),
+        Command::Publicity(args) => commands::publicity::run(args),
     }
 }
 

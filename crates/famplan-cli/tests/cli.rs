@@ -80,9 +80,21 @@ const EVENTS: &str = r#"{"id":"e1","date":"2026-02-14","recorded_at":"2026-02-15
 fn every_command_has_help() {
     let d = Dir::new();
     let mut all = d.run(&["--help"]).stdout;
-    for cmd in
-        ["status", "import", "export", "id", "person", "events", "report", "due", "verify", "supplies", "applications"]
-    {
+    for cmd in [
+        "status",
+        "import",
+        "export",
+        "id",
+        "person",
+        "events",
+        "report",
+        "due",
+        "verify",
+        "supplies",
+        "applications",
+        "disclose",
+        "publicity",
+    ] {
         let run = d.run(&[cmd, "--help"]);
         assert_eq!(run.code, 0, "{cmd}");
         all.push_str(&format!("\n===== famplan {cmd} --help\n{}", run.stdout));
@@ -605,4 +617,28 @@ fn applications_record_steps_refuse_illegal_ones_and_list_the_overdue() {
         all.push_str(&format!("\n===== {}\n{}", args.join(" "), d.run(args).all()));
     }
     insta::assert_snapshot!(all);
+}
+
+#[test]
+fn disclose_prints_the_notice_page_masked() {
+    let d = Dir::with_small_store();
+    let md = d.run(&["disclose", "--on", "2026-06-30", "--category", "dynamic"]);
+    insta::assert_snapshot!(md.all());
+    let html = d.run(&["disclose", "--on", "2026-06-30", "--format", "html", "--board", "grid:1011"]);
+    assert_eq!(html.code, 0, "{}", html.stderr);
+    assert!(html.stdout.starts_with("<!DOCTYPE html>") && html.stdout.contains("<h2>维权类</h2>"));
+    insta::assert_snapshot!(d.run(&["disclose", "--on", "2026-06-30", "--board", "grid:9999"]).all());
+    insta::assert_snapshot!(d.run(&["disclose", "--on", "2026-06-30", "--legal-basis", "决定"]).all());
+}
+
+#[test]
+fn publicity_prints_the_plan_against_the_log() {
+    let d = Dir::new();
+    std::fs::write(d.path("a.csv"), "date,kind,theme\n2026-01-10,blackboard,新年\n2026-05-12,mothers_day,关爱母亲\n")
+        .unwrap();
+    let run = d.run(&["publicity", "--year", "2026", "--on", "2026-06-01", "--activities", "a.csv", "--format", "csv"]);
+    insta::assert_snapshot!(run.all());
+    std::fs::write(d.path("bad.csv"), "date,kind\n2026-01-10,parade\n").unwrap();
+    insta::assert_snapshot!(d.run(&["publicity", "--on", "2026-06-01", "--activities", "bad.csv"]).all());
+    assert!(!d.path("famplan.db").exists(), "publicity reads no store");
 }

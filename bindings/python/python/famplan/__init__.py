@@ -27,6 +27,7 @@ from famplan._famplan import (
     Target,
     __version__,
     catalogue,
+    publicity_plan,
     read_events,
     validate_resident_id,
 )
@@ -46,6 +47,7 @@ __all__ = [
     "Target",
     "__version__",
     "catalogue",
+    "publicity_plan",
     "read_events",
     "validate_resident_id",
 ]

@@ -26,6 +26,7 @@ __all__ = [
     "catalogue",
     "validate_resident_id",
     "read_events",
+    "publicity_plan",
     "__version__",
 ]
 
@@ -223,6 +224,21 @@ class Registry:
         changed_on, due, overdue, valid_until` (only the overdue ones with `overdue=True`)."""
     def service_requests(self, on: datetime.date | None = None) -> Frame:
         """Service requests logged by a date: `request, date, channel, topic, person, answered_on`."""
+    def disclosure_page(
+        self,
+        on: datetime.date | None = None,
+        *,
+        format: Literal["md", "html"] = "md",
+        board: str = "community",
+        notices: str | None = None,
+        legal_basis: str | None = None,
+        legal_basis_by: str | None = None,
+    ) -> str:
+        """The public-disclosure notice page of `board` (`community`, `zone:ID`, `grid:ID`)
+        on a date, as Markdown or HTML: the five categories, dynamic notices from the registry,
+        personal data masked, counts under 5 shown as `<5`. `notices` is TOML text (default:
+        the shipped notices); the list of reward recipients needs `legal_basis` and
+        `legal_basis_by`."""
     def persons(self, on: datetime.date | None = None) -> Frame:
         """One row per person registered on a date: `person, household, grid, sex, age,
         residency, marital, method, method_since, case_file_open, pregnant, last_birth,
@@ -399,3 +415,14 @@ def validate_resident_id(number: str, today: datetime.date | None = None) -> Res
 
 def read_events(path: str | os.PathLike[str]) -> list[dict[str, Any]]:
     """Reads an events file (`.jsonl` or `.csv`) into event dicts."""
+
+def publicity_plan(
+    year: int,
+    on: datetime.date,
+    activities: str | os.PathLike[str] | None = None,
+    service_events: int = 2,
+    festival_window_days: int = 7,
+) -> Frame:
+    """The year's publicity plan on a date against an activity log (CSV `date,kind,...`):
+    `due, kind, title, window_start, window_end, state, done_on`; state is done, due, late or
+    upcoming."""

@@ -118,6 +118,18 @@ fun main() {
         }
     }
 
+    test("disclosurePage masks the registry; publicityPlan states Mother's Day done") {
+        openGrid().use { s ->
+            s.registerHousehold(household())
+            s.registerPerson(person(residency = Residency.REGISTERED))
+            val md = s.disclosurePage("community", LocalDate.of(2026, 6, 30), false)
+            check(md.startsWith("# 计划生育政务公开") && !md.contains("李梅")) { md }
+            val plan = s.publicityPlan(2026, LocalDate.of(2026, 6, 1), "date,kind\n2026-05-12,mothers_day\n")
+            val mum = plan.first { it.kind == "mothers_day" }
+            eq(Triple(mum.due, mum.state, mum.doneOn), Triple(LocalDate.of(2026, 5, 10), "done", LocalDate.of(2026, 5, 12)), "mother's day")
+        }
+    }
+
     test("the keeper's day on two devices: register, visit, work list, sync, conflict kept") {
         openGrid("dev-a").use { a -> FamplanStore.open(freshPath(), "dev-b", "k1").use { b ->
             // Device a, in the stairwell: a new floating tenant, then her monthly check.

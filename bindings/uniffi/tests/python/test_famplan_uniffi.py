@@ -113,6 +113,20 @@ def test_grid_rates_against_targets(store):
     assert all(r.target is not None for r in rates.values())
 
 
+def test_disclosure_page_and_publicity_plan(store):
+    store.register_household(household())
+    store.register_person(person(residency=Residency.REGISTERED))
+    md = store.disclosure_page("community", D, False)
+    assert md.startswith("# 计划生育政务公开") and "李梅" not in md
+    assert store.disclosure_page("grid:g1", D, True).startswith("<!DOCTYPE html>")
+    with pytest.raises(FamplanError.NotFound):
+        store.disclosure_page("grid:g9", D, False)
+    plan = store.publicity_plan(2026, D, "date,kind\n2026-05-12,mothers_day\n")
+    mum = next(i for i in plan if i.kind == "mothers_day")
+    assert (mum.due, mum.state, mum.done_on) == (dt.date(2026, 5, 10), "done", dt.date(2026, 5, 12))
+    assert len(plan) == 21
+
+
 def test_export_import_between_two_devices_returns_conflicts(tmp_path, store):
     store.register_household(household())
     store.register_person(person())

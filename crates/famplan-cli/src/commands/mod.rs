@@ -2,12 +2,14 @@
 
 pub mod applications;
 pub mod demo;
+pub mod disclose;
 pub mod due;
 pub mod events;
 pub mod export;
 pub mod id;
 pub mod import;
 pub mod person;
+pub mod publicity;
 pub mod report;
 pub mod status;
 pub mod supplies;
