@@ -21,3 +21,6 @@ mod fuzz_regressions;
 mod util;
 // Visit schedules: every default rule worked out by hand, work lists, incremental updates, properties.
 mod visit;
+// Snapshot workbooks (.xlsx): round trips, a Chinese ledger made by another tool, bad cells.
+#[cfg(feature = "xlsx")]
+mod xlsx;
