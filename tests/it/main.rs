@@ -24,3 +24,5 @@ mod visit;
 // Snapshot workbooks (.xlsx): round trips, a Chinese ledger made by another tool, bad cells.
 #[cfg(feature = "xlsx")]
 mod xlsx;
+// Reports for exchange: the report workbook, data values, FHIR MeasureReport.
+mod interop;
