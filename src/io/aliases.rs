@@ -171,6 +171,29 @@ pub(crate) fn alias_of(column: &str) -> Option<&'static ColumnAlias> {
 mod tests {
     use super::*;
 
+    /// The mapping as the Markdown table of DESIGN.md.
+    fn markdown() -> String {
+        let mut out = String::from("| column | Chinese headers | Chinese values → code |\n|---|---|---|\n");
+        for a in COLUMN_ALIASES {
+            let values: Vec<String> =
+                a.values.iter().map(|(code, zh)| format!("{} → `{code}`", zh.join("、"))).collect();
+            let values = if values.is_empty() { "—".to_string() } else { values.join("; ") };
+            out.push_str(&format!("| `{}` | {} | {values} |\n", a.column, a.headers.join("、")));
+        }
+        let sheets: Vec<String> = SHEET_ALIASES.iter().map(|(en, zh)| format!("`{en}` = {}", zh.join("、"))).collect();
+        out.push_str(&format!("\nSheet names: {}.\n", sheets.join(", ")));
+        out
+    }
+
+    #[test]
+    fn design_md_prints_this_table() {
+        let table = markdown();
+        if std::env::var_os("PRINT_ALIASES").is_some() {
+            println!("{table}");
+        }
+        assert!(include_str!("../../DESIGN.md").contains(&table), "DESIGN.md must hold:\n{table}");
+    }
+
     #[test]
     fn no_header_or_value_means_two_things() {
         let mut headers = std::collections::HashSet::new();

@@ -10,6 +10,7 @@ mod errors;
 mod frame;
 mod rate;
 mod registry;
+mod report;
 mod store;
 mod visit;
 
