@@ -462,6 +462,25 @@ mod tests {
         assert!(cell_text(&Data::Float(110105194912310020.0), Kind::IdNumber).unwrap_err().contains("15 digits"));
     }
 
+    proptest::proptest! {
+        /// Any date from 1900-03-01 on reads back from its serial number, from an Excel date
+        /// cell and from each text form a keeper types.
+        #[test]
+        fn every_date_reads_back_in_every_form(days in 61i64..2_958_465) {
+            use chrono::Datelike;
+            let date = NaiveDate::from_ymd_opt(1899, 12, 30).unwrap() + chrono::Duration::days(days);
+            let want = date.to_string();
+            let serial = days as f64;
+            proptest::prop_assert_eq!(cell_text(&Data::Float(serial), Kind::Date).unwrap(), want.clone());
+            let cell = Data::DateTime(ExcelDateTime::new(serial, ExcelDateTimeType::DateTime, false));
+            proptest::prop_assert_eq!(cell_text(&cell, Kind::Date).unwrap(), want.clone());
+            let (y, m, d) = (date.year(), date.month(), date.day());
+            for text in [format!("{y}/{m}/{d}"), format!("{y}.{m:02}.{d:02}"), format!("{y}年{m}月{d}日"), format!("{y}{m:02}{d:02}")] {
+                proptest::prop_assert_eq!(cell_text(&Data::String(text), Kind::Date).unwrap(), want.clone());
+            }
+        }
+    }
+
     #[test]
     fn column_letters_run_past_z() {
         use super::super::table::column_letters;

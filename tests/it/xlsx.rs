@@ -245,3 +245,42 @@ fn a_missing_sheet_is_named() {
     let err = read_xlsx(wb.save_to_buffer().unwrap()).unwrap_err();
     assert_eq!(err.to_string(), "book.xlsx: sheet: required sheet `households` missing");
 }
+
+#[test]
+fn a_table_that_does_not_start_at_a1_is_addressed_by_its_own_cells() {
+    // The persons table starts at C3 (a title in A1, two empty columns): its header row is
+    // sheet row 3, its first person row 4, and its fifth column (birth_date) is column G.
+    let mut wb = Workbook::new();
+    for (name, header, row) in [
+        ("areas", vec!["grid_id", "zone_id", "community_id"], vec!["1011", "101", "1"]),
+        ("households", vec!["household_id", "grid_id", "kind"], vec!["1", "1011", "rental"]),
+    ] {
+        let ws = wb.add_worksheet().set_name(name).unwrap();
+        ws.write_row(0, 0, header).unwrap();
+        ws.write_row(1, 0, row).unwrap();
+    }
+    let ws = wb.add_worksheet().set_name("persons").unwrap();
+    ws.write_string(0, 0, "某社区台账").unwrap();
+    ws.write_row(
+        2,
+        2,
+        [
+            "person_id",
+            "household_id",
+            "grid_id",
+            "sex",
+            "birth_date",
+            "marital_status",
+            "residency",
+            "case_file",
+            "contraceptive_method",
+            "method_start",
+            "last_birth_date",
+        ],
+    )
+    .unwrap();
+    ws.write_row(3, 2, ["1", "1", "1011", "F", "1990-02-30", "married", "registered", "0", "", "", ""]).unwrap();
+    wb.add_worksheet().set_name("visits").unwrap().write_row(0, 0, ["visit_id", "person_id", "date", "kind"]).unwrap();
+    let err = read_xlsx(wb.save_to_buffer().unwrap()).unwrap_err();
+    assert_eq!(problems(err), ["persons!G4: birth_date: `1990-02-30` is not a date YYYY-MM-DD"]);
+}
