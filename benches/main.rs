@@ -9,6 +9,8 @@ use criterion::{Criterion, criterion_group, criterion_main};
 mod rate;
 mod registry;
 mod visit;
+#[cfg(feature = "xlsx")]
+mod xlsx;
 
 /// The number of persons to generate: small when criterion only checks that benches run.
 pub fn persons() -> u64 {
@@ -21,6 +23,8 @@ fn benches(c: &mut Criterion) {
     registry::define(c);
     visit::define(c);
     rate::define(c);
+    #[cfg(feature = "xlsx")]
+    xlsx::define(c);
 }
 
 criterion_group! {

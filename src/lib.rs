@@ -104,6 +104,14 @@ pub use rate::{
     Rate, RateCode, RateInfo, Reason, Row, Scale, StateBasis, Table, Target, VerificationOutcome, VerifiedPerson,
     assess, catalogue,
 };
+// Reports for exchange: the report model, the data-value file, the report workbook, FHIR.
+#[cfg(feature = "fhir")]
+pub use rate::fhir;
+#[cfg(feature = "csv")]
+pub use rate::write_data_values;
+#[cfg(feature = "xlsx")]
+pub use rate::write_report_xlsx;
+pub use rate::{RateReport, RateSection, Verdict, period_code};
 pub use registry::{Checkpoint, Conflict, GridPopulation, MergeReport, PersonRef, Registry, Rejection, Visit};
 pub use resident_id::{Phone, PhoneError, ResidentId, ResidentIdError};
 pub use supplies::{COVER_WINDOW_DAYS, Cover, Movement, StockLine, StockMovement, SupplyLedger};

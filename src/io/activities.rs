@@ -1,6 +1,6 @@
 //! The publicity activity log as CSV (DOMAIN §14).
 
-use super::table::{Row, Table};
+use super::table::{Row, RowSource, Table};
 use crate::{Activity, ActivityKind, Error};
 use csv::StringRecord;
 use std::io::Read;
@@ -48,7 +48,7 @@ pub fn read_activities<R: Read>(file: &str, reader: R) -> Result<Vec<Activity>, 
                 continue;
             }
         };
-        let row = Row::new(&t, &rec, line);
+        let row = Row::new(t.columns(), &rec, line);
         match activity(&row) {
             Ok(a) => out.push(a),
             Err(e) => errors.push(e),

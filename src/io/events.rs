@@ -45,11 +45,15 @@ impl EventFormat {
 const COMMON: [&str; 4] = ["id", "date", "recorded_at", "recorded_by"];
 
 fn json_error(file: &str, line: u64, e: serde_json::Error) -> Error {
+    json_error_at(&|field| Location::new(file, line, field), e)
+}
+
+fn json_error_at(loc: &dyn Fn(&str) -> Location, e: serde_json::Error) -> Error {
     let syntax = matches!(e.classify(), serde_json::error::Category::Syntax | serde_json::error::Category::Eof);
     let msg = e.to_string();
     if syntax {
         let msg = msg.split(" at line ").next().unwrap_or(&msg).to_string();
-        return Error::Invalid { at: Location::new(file, line, "line"), reason: format!("not JSON: {msg}") };
+        return Error::Invalid { at: loc("line"), reason: format!("not JSON: {msg}") };
     }
     // serde_json appends " at line L column C" for text it parsed itself; the line is ours.
     let msg = msg.split(" at line ").next().unwrap_or(&msg).to_string();
@@ -61,7 +65,7 @@ fn json_error(file: &str, line: u64, e: serde_json::Error) -> Error {
         })
         .unwrap_or(if msg.starts_with("unknown variant") { "kind" } else { "event" })
         .to_string();
-    Error::Invalid { at: Location::new(file, line, field), reason: msg }
+    Error::Invalid { at: loc(&field), reason: msg }
 }
 
 /// Reads events, each with the line it was on.
@@ -87,7 +91,7 @@ pub(crate) fn read_events_located(
                 }
                 let parsed =
                     serde_json::from_str::<Value>(&line).map_err(|e| json_error(file, n, e)).and_then(|v| match v {
-                        Value::Object(obj) => to_event(file, n, obj),
+                        Value::Object(obj) => to_event(&|field| Location::new(file, n, field), obj),
                         _ => Err(Error::Invalid {
                             at: Location::new(file, n, "event"),
                             reason: "not a JSON object".into(),
@@ -100,29 +104,46 @@ pub(crate) fn read_events_located(
             }
         }
         EventFormat::Csv => {
-            let mut t = super::table::Table::open(
-                file,
-                reader,
-                &["id", "date", "recorded_at", "recorded_by", "kind"],
-                &["data"],
-            )?;
-            let mut rec = csv::StringRecord::new();
-            while let Some(n) = t.next(&mut rec)? {
-                let n = match n {
-                    Ok(n) => n,
-                    Err(e) => {
-                        errors.push(e);
-                        continue;
-                    }
-                };
-                let row = super::table::Row::new(&t, &rec, n);
-                match csv_event(&row) {
-                    Ok(e) => out.push((n, e)),
-                    Err(e) => errors.push(e),
-                }
-            }
+            let mut t = super::table::Table::open(file, reader, &EVENT_COLUMNS, &["data"])?;
+            events_from_rows(&mut t, &mut out, &mut errors)?;
         }
     }
+    check_events(file, out, errors)
+}
+
+/// The required columns of an events table (`data` is optional).
+pub(crate) const EVENT_COLUMNS: [&str; 5] = ["id", "date", "recorded_at", "recorded_by", "kind"];
+
+/// Reads the rows of an events table (CSV or worksheet).
+pub(crate) fn events_from_rows(
+    t: &mut dyn super::table::RowSource,
+    out: &mut Vec<(u64, Event)>,
+    errors: &mut Vec<Error>,
+) -> Result<(), Error> {
+    let mut rec = csv::StringRecord::new();
+    while let Some(n) = t.next_row(&mut rec)? {
+        let n = match n {
+            Ok(n) => n,
+            Err(e) => {
+                errors.push(e);
+                continue;
+            }
+        };
+        let row = super::table::Row::new(t.columns(), &rec, n);
+        match csv_event(&row) {
+            Ok(e) => out.push((n, e)),
+            Err(e) => errors.push(e),
+        }
+    }
+    Ok(())
+}
+
+/// Checks that event ids are unique; every problem found fails the read.
+pub(crate) fn check_events(
+    file: &str,
+    out: Vec<(u64, Event)>,
+    mut errors: Vec<Error>,
+) -> Result<Vec<(u64, Event)>, Error> {
     let mut seen = std::collections::HashMap::new();
     for (n, e) in &out {
         if let Some(first) = seen.insert(e.id.clone(), *n) {
@@ -162,12 +183,12 @@ fn csv_event(row: &super::table::Row<'_>) -> Result<Event, Error> {
             obj.insert(k, v);
         }
     }
-    to_event(row.file, row.line, obj)
+    to_event(&|field| row.loc_of(field.to_string()), obj)
 }
 
 /// Checks the common fields by name (so a bad date says `date`), then the kind's fields.
-fn to_event(file: &str, line: u64, obj: Map<String, Value>) -> Result<Event, Error> {
-    let bad = |field: &str, reason: String| Error::Invalid { at: Location::new(file, line, field), reason };
+fn to_event(loc: &dyn Fn(&str) -> Location, obj: Map<String, Value>) -> Result<Event, Error> {
+    let bad = |field: &str, reason: String| Error::Invalid { at: loc(field), reason };
     for field in ["id", "date", "recorded_at", "recorded_by", "kind"] {
         match obj.get(field) {
             None => return Err(bad(field, format!("missing field `{field}`"))),
@@ -190,7 +211,7 @@ fn to_event(file: &str, line: u64, obj: Map<String, Value>) -> Result<Event, Err
             Some(other) => return Err(bad(field, format!("expected a string, found {other}"))),
         }
     }
-    serde_json::from_value(Value::Object(obj)).map_err(|e| json_error(file, line, e))
+    serde_json::from_value(Value::Object(obj)).map_err(|e| json_error_at(loc, e))
 }
 
 /// Reads events from JSON Lines or CSV. Every bad line is reported (`file:line: field:

@@ -25,14 +25,22 @@
 //! ```
 
 mod activities;
+#[cfg(feature = "xlsx")]
+mod aliases;
 mod events;
 mod snapshot;
 mod table;
+#[cfg(feature = "xlsx")]
+mod xlsx;
 
 pub use activities::{ACTIVITY_COLUMNS, read_activities};
+#[cfg(feature = "xlsx")]
+pub use aliases::{COLUMN_ALIASES, ColumnAlias, SHEET_ALIASES};
 pub use events::{EventFormat, read_events, write_events};
 pub use snapshot::{
     AREA_COLUMNS, AreaRow, HOUSEHOLD_COLUMNS, HouseholdRow, ImportMode, ImportSummary, PERSON_COLUMNS,
     PERSON_REQUIRED_COLUMNS, PersonRow, SnapshotBuilder, SnapshotFiles, SnapshotWriters, UndatedCounts, VISIT_COLUMNS,
     VisitRow, read_snapshot, write_snapshot,
 };
+#[cfg(feature = "xlsx")]
+pub use xlsx::{SnapshotWorkbook, read_snapshot_xlsx, write_snapshot_xlsx};

@@ -2,11 +2,11 @@
 //! `visits.csv`, and optionally `events.csv` / `events.jsonl`.
 
 use super::events::{EventFormat, read_events_located};
-use super::table::{Row, Table};
+use super::table::{Row, RowSource, Table};
 use crate::registry::state::*;
 use crate::{
-    Area, AreaLevel, CaseFileStatus, Error, HousingKind, Location, MaritalStatus, Method, Phone, PregnancyOutcome,
-    Registry, Rejection, Residency, ResidentId, Sex, Tag,
+    Area, AreaLevel, CaseFileStatus, Error, Event, HousingKind, Location, MaritalStatus, Method, Phone,
+    PregnancyOutcome, Registry, Rejection, Residency, ResidentId, Sex, Tag,
 };
 use chrono::NaiveDate;
 use csv::StringRecord;
@@ -729,26 +729,20 @@ impl Sink {
 
 fn locate(e: Error, row: &Row<'_>) -> Error {
     match e {
-        Error::Invalid { at, reason } if at.file.is_empty() => {
-            Error::Invalid { at: Location::new(row.file, row.line, at.field), reason }
-        }
+        Error::Invalid { at, reason } if at.file.is_empty() => Error::Invalid { at: row.loc_of(at.field), reason },
         other => other,
     }
 }
 
-fn each_row<R: Read>(
-    file: &str,
-    reader: R,
-    required: &[&'static str],
-    optional: &[&'static str],
+fn each_row(
+    t: &mut dyn RowSource,
     b: &mut SnapshotBuilder,
     sink: &mut Sink,
     mut f: impl FnMut(&mut SnapshotBuilder, &Row<'_>) -> Result<(), Error>,
 ) -> Result<(), Error> {
-    let mut t = Table::open(file, reader, required, optional)?;
-    b.summary.warnings.append(&mut t.warnings);
+    b.summary.warnings.append(&mut t.take_warnings());
     let mut rec = StringRecord::new();
-    while let Some(line) = t.next(&mut rec)? {
+    while let Some(line) = t.next_row(&mut rec)? {
         let line = match line {
             Ok(line) => line,
             Err(e) => {
@@ -756,7 +750,7 @@ fn each_row<R: Read>(
                 continue;
             }
         };
-        let row = Row::new(&t, &rec, line);
+        let row = Row::new(t.columns(), &rec, line);
         if let Err(e) = f(b, &row) {
             sink.push(locate(e, &row), &mut b.summary)?;
         }
@@ -823,14 +817,49 @@ fn person_row<'a>(row: &Row<'a>) -> Result<PersonRow<'a>, Error> {
 /// assert!(err.to_string().contains("households.csv:2: kind: `villa` is not one of owner, rental, street_front, collective"));
 /// ```
 pub fn read_snapshot(files: SnapshotFiles<'_>, mode: ImportMode) -> Result<(Registry, ImportSummary), Error> {
-    let mut b = SnapshotBuilder::new();
-    let mut sink = Sink { mode, errors: Vec::new(), cap: 100 };
     let missing =
         |name: &str| Error::Invalid { at: Location::new(name, 0, "file"), reason: "required file missing".into() };
-    let (an, ar) = files.areas.ok_or_else(|| missing("areas.csv"))?;
-    let (hn, hr) = files.households.ok_or_else(|| missing("households.csv"))?;
-    let (pn, pr) = files.persons.ok_or_else(|| missing("persons.csv"))?;
-    let (vn, vr) = files.visits.ok_or_else(|| missing("visits.csv"))?;
+    let mut sources = [
+        Some(files.areas.ok_or_else(|| missing("areas.csv"))?),
+        Some(files.households.ok_or_else(|| missing("households.csv"))?),
+        Some(files.persons.ok_or_else(|| missing("persons.csv"))?),
+        Some(files.visits.ok_or_else(|| missing("visits.csv"))?),
+    ];
+    let mut open = |table: SnapshotTable, required: &[&'static str], optional: &[&'static str]| {
+        let (name, reader) = sources[table as usize].take().expect("each table is opened once");
+        Table::open(&name, reader, required, optional).map(|t| Box::new(t) as Box<dyn RowSource>)
+    };
+    let events = files.events.map(|(name, reader, format)| {
+        let read: EventSource<'_> = Box::new(move || read_events_located(&name, reader, format).map(|e| (name, e)));
+        read
+    });
+    read_tables(&mut open, events, mode)
+}
+
+/// The four tables of a snapshot, in the order they are read.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum SnapshotTable {
+    Areas = 0,
+    Households = 1,
+    Persons = 2,
+    Visits = 3,
+}
+
+/// Opens one table of a snapshot with the columns it must and may have.
+pub(crate) type TableOpener<'o, 'a> =
+    dyn FnMut(SnapshotTable, &[&'static str], &[&'static str]) -> Result<Box<dyn RowSource + 'a>, Error> + 'o;
+/// Reads the optional events: the name for messages and each event with its line.
+pub(crate) type EventSource<'a> = Box<dyn FnOnce() -> Result<(String, Vec<(u64, Event)>), Error> + 'a>;
+
+/// Reads a snapshot's tables from any source (CSV files, worksheets), each row checked by
+/// the one builder, then applies the events: the one path every snapshot reader takes.
+pub(crate) fn read_tables(
+    open: &mut TableOpener<'_, '_>,
+    events: Option<EventSource<'_>>,
+    mode: ImportMode,
+) -> Result<(Registry, ImportSummary), Error> {
+    let mut b = SnapshotBuilder::new();
+    let mut sink = Sink { mode, errors: Vec::new(), cap: 100 };
     // A file-level problem (missing column, unreadable bytes) stops the import; it is reported
     // after the row problems already found.
     fn run(sink: &mut Sink, f: impl FnOnce(&mut Sink) -> Result<(), Error>) -> Result<(), Error> {
@@ -845,12 +874,14 @@ pub fn read_snapshot(files: SnapshotFiles<'_>, mode: ImportMode) -> Result<(Regi
         }
     }
     run(&mut sink, |sink| {
-        each_row(&an, ar, &AREA_COLS, &[], &mut b, sink, |b, r| {
+        let mut t = open(SnapshotTable::Areas, &AREA_COLS, &[])?;
+        each_row(&mut *t, &mut b, sink, |b, r| {
             b.add_area(&AreaRow { grid_id: r.required(0)?, zone_id: r.required(1)?, community_id: r.required(2)? })
         })
     })?;
     run(&mut sink, |sink| {
-        each_row(&hn, hr, &HOUSEHOLD_COLS, &[], &mut b, sink, |b, r| {
+        let mut t = open(SnapshotTable::Households, &HOUSEHOLD_COLS, &[])?;
+        each_row(&mut *t, &mut b, sink, |b, r| {
             let kind = r.parse::<HousingKind>(2)?;
             b.add_household(&HouseholdRow {
                 household_id: r.required(0)?,
@@ -860,10 +891,12 @@ pub fn read_snapshot(files: SnapshotFiles<'_>, mode: ImportMode) -> Result<(Regi
         })
     })?;
     run(&mut sink, |sink| {
-        each_row(&pn, pr, PERSON_REQUIRED, PERSON_OPTIONAL, &mut b, sink, |b, r| b.add_person(&person_row(r)?))
+        let mut t = open(SnapshotTable::Persons, PERSON_REQUIRED, PERSON_OPTIONAL)?;
+        each_row(&mut *t, &mut b, sink, |b, r| b.add_person(&person_row(r)?))
     })?;
     run(&mut sink, |sink| {
-        each_row(&vn, vr, &VISIT_COLS, &[], &mut b, sink, |b, r| {
+        let mut t = open(SnapshotTable::Visits, &VISIT_COLS, &[])?;
+        each_row(&mut *t, &mut b, sink, |b, r| {
             let date = r.date(2)?;
             b.add_visit(&VisitRow {
                 visit_id: r.required(0)?,
@@ -874,8 +907,8 @@ pub fn read_snapshot(files: SnapshotFiles<'_>, mode: ImportMode) -> Result<(Regi
         })
     })?;
     let (mut reg, mut summary) = b.finish();
-    if let Some((name, reader, format)) = files.events {
-        let mut events = read_events_located(&name, reader, format)?;
+    if let Some(read) = events {
+        let (name, mut events) = read()?;
         events.sort_by(|(_, a), (_, b)| a.order_key().cmp(&b.order_key()));
         for (line, e) in events {
             match reg.apply(e) {

@@ -463,11 +463,38 @@ impl Registry {
     /// # Ok::<(), chrono::ParseError>(())
     /// ```
     pub fn drill_down(&self, measure: &Measure, params: &Params, by: GroupBy, key: &str) -> Vec<Entry> {
+        self.explain(measure, params, by, &|unit_key| unit_key == key)
+    }
+
+    /// The subjects behind every cell in one pass, each with the key of its cell (the unit of
+    /// `by`; `""` outside every unit): what [`Registry::drill_down`] gives for each key in turn.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use famplan::{GroupBy, Params, RateCode, Registry};
+    /// let reg = Registry::example();
+    /// let p = Params::new("2026-06-30".parse()?);
+    /// let all = reg.drill_down_all(&RateCode::CaseFileRate.into(), &p, GroupBy::Grid);
+    /// let keys: Vec<_> = all.iter().map(|(k, e)| (k.as_str(), e.subject.as_str(), e.counted)).collect();
+    /// assert_eq!(keys, [("g1", "p1", true), ("g2", "p3", false)]);
+    /// # Ok::<(), chrono::ParseError>(())
+    /// ```
+    pub fn drill_down_all(&self, measure: &Measure, params: &Params, by: GroupBy) -> Vec<(String, Entry)> {
+        let st = self.st();
+        let level = by.unit_level();
+        self.explain(measure, params, by, &|_| true)
+            .into_iter()
+            .map(|e| (roll_up(&st.areas, level, &e.unit, by), e))
+            .collect()
+    }
+
+    fn explain(&self, measure: &Measure, params: &Params, by: GroupBy, wanted: &dyn Fn(&str) -> bool) -> Vec<Entry> {
         let st = self.st();
         let level = by.unit_level();
         let ctx = Ctx::new(st, *params, level);
         let names = unit_names(st, level);
-        let wanted = names.iter().map(|u| roll_up(&st.areas, level, u, by) == key).collect();
+        let wanted = names.iter().map(|u| wanted(&roll_up(&st.areas, level, u, by))).collect();
         let prepared = Prepared::new(st, measure, params);
         let mut sink = Explain { wanted, names: &names, out: Vec::new() };
         if prepared.per_person() {

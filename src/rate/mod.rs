@@ -14,16 +14,26 @@
 mod catalogue;
 mod custom;
 mod engine;
+#[cfg(feature = "fhir")]
+pub mod fhir;
+mod report;
 mod target;
 mod verify;
+#[cfg(feature = "xlsx")]
+mod xlsx;
 
 #[cfg(test)]
 mod tests;
 
 pub use catalogue::{RateCode, RateInfo, catalogue};
 pub use custom::{CustomRate, PersonFilter};
+#[cfg(feature = "csv")]
+pub use report::write_data_values;
+pub use report::{RateReport, RateSection, Verdict, period_code};
 pub use target::{Allocation, Assessment, Comparison, Target, assess};
 pub use verify::{VerificationOutcome, VerifiedPerson};
+#[cfg(feature = "xlsx")]
+pub use xlsx::write_report_xlsx;
 
 use crate::{AreaLevel, Areas, GridId, Method, Period, PersonId, RespondentKind};
 use chrono::NaiveDate;

@@ -29,3 +29,8 @@ mod fuzz_regressions;
 mod util;
 // Visit schedules: every default rule worked out by hand, work lists, incremental updates, properties.
 mod visit;
+// Snapshot workbooks (.xlsx): round trips, a Chinese ledger made by another tool, bad cells.
+#[cfg(feature = "xlsx")]
+mod xlsx;
+// Reports for exchange: the report workbook, data values, FHIR MeasureReport.
+mod interop;

@@ -11,6 +11,7 @@ mod frame;
 mod publicity;
 mod rate;
 mod registry;
+mod report;
 mod services;
 mod store;
 mod visit;

@@ -150,9 +150,14 @@ impl PyRegistry {
     }
 }
 
-/// Reads a snapshot directory: `areas.csv`, `households.csv`, `persons.csv`, `visits.csv`
+/// Reads a snapshot workbook (`.xlsx`), or a snapshot directory: `areas.csv`, `households.csv`, `persons.csv`, `visits.csv`
 /// and an optional `events.jsonl` or `events.csv`.
 fn load_snapshot(dir: &Path, mode: ImportMode) -> Result<(Registry, ImportSummary)> {
+    if dir.is_file() && dir.extension().is_some_and(|e| e.eq_ignore_ascii_case("xlsx")) {
+        let name = dir.display().to_string();
+        let file = std::fs::File::open(dir).map_err(|source| famplan::Error::Io { file: name.clone(), source })?;
+        return Ok(famplan::io::read_snapshot_xlsx(&name, std::io::BufReader::new(file), mode)?);
+    }
     if !dir.is_dir() {
         let source = std::io::Error::new(std::io::ErrorKind::NotFound, "not a directory");
         return Err(famplan::Error::Io { file: dir.display().to_string(), source }.into());
@@ -201,7 +206,7 @@ impl PyRegistry {
         PyRegistry::new(Registry::example(), as_of)
     }
 
-    /// Reads a snapshot directory (DOMAIN §15).
+    /// Reads a snapshot directory (DOMAIN §15) or a snapshot workbook (`.xlsx`).
     #[staticmethod]
     #[pyo3(signature = (path, *, as_of = None, keep_going = false))]
     fn from_snapshot(py: Python<'_>, path: PathBuf, as_of: Option<NaiveDate>, keep_going: bool) -> Result<PyRegistry> {
@@ -278,6 +283,49 @@ impl PyRegistry {
             .str("kind", c.iter().map(|c| Some(c.event.kind.code())))
             .str("reason", reasons.iter().map(|s| Some(s.as_str())))
             .finish()
+    }
+
+    /// Writes the report workbook (汇总, a sheet per rate against its default target, a
+    /// list sheet per rate of the subjects) to `path`.
+    #[pyo3(signature = (path, codes, by = "grid", *, on = None, period = None, as_of = None, basis = "on_date"))]
+    #[allow(clippy::too_many_arguments)]
+    fn report_xlsx(
+        &self,
+        py: Python<'_>,
+        path: PathBuf,
+        codes: &Bound<'_, PyAny>,
+        by: &str,
+        on: Option<NaiveDate>,
+        period: Option<&Bound<'_, PyAny>>,
+        as_of: Option<NaiveDate>,
+        basis: &str,
+    ) -> PyResult<()> {
+        let codes = crate::report::codes(convert::measures(codes)?)?;
+        let by = convert::group_by(by)?;
+        let params = self.params(on, period, as_of, None, None, basis)?;
+        Ok(py.detach(|| crate::report::write_xlsx(&self.read(), params, &codes, by, &path))?)
+    }
+
+    /// The report as a FHIR R4 Bundle (a dict): a Measure per rate, a MeasureReport per rate
+    /// and unit; with `subject_list`, the subjects as contained Lists.
+    #[pyo3(signature = (codes, by = "grid", *, on = None, period = None, as_of = None, basis = "on_date", subject_list = false))]
+    #[allow(clippy::too_many_arguments)]
+    fn report_fhir<'py>(
+        &self,
+        py: Python<'py>,
+        codes: &Bound<'_, PyAny>,
+        by: &str,
+        on: Option<NaiveDate>,
+        period: Option<&Bound<'_, PyAny>>,
+        as_of: Option<NaiveDate>,
+        basis: &str,
+        subject_list: bool,
+    ) -> PyResult<Bound<'py, PyAny>> {
+        let codes = crate::report::codes(convert::measures(codes)?)?;
+        let by = convert::group_by(by)?;
+        let params = self.params(on, period, as_of, None, None, basis)?;
+        let text = py.detach(|| crate::report::fhir_json(&self.read(), params, &codes, by, subject_list));
+        crate::report::loads(py, &text)
     }
 
     /// Rates grouped by `by`: one row per rate and unit, with the exact counts.

@@ -65,11 +65,15 @@ impl PyStore {
         merge_report(py, &report)
     }
 
-    /// Imports a snapshot directory into a store that holds none yet.
+    /// Imports a snapshot directory or workbook (`.xlsx`) into a store that holds none yet.
     #[pyo3(signature = (path, *, keep_going = false))]
     fn import_snapshot<'py>(&self, py: Python<'py>, path: PathBuf, keep_going: bool) -> PyResult<Bound<'py, PyDict>> {
         let mode = if keep_going { ImportMode::KeepGoing } else { ImportMode::AllOrNothing };
-        let s = self.run(py, |s| Ok(s.import_snapshot_dir(&path, mode)?))?;
+        let workbook = path.extension().is_some_and(|e| e.eq_ignore_ascii_case("xlsx"));
+        let s = match workbook {
+            true => self.run(py, |s| Ok(s.import_snapshot_xlsx(&path, mode)?))?,
+            false => self.run(py, |s| Ok(s.import_snapshot_dir(&path, mode)?))?,
+        };
         crate::registry::Summary::from(s).to_dict(py)
     }
 

@@ -642,3 +642,49 @@ fn publicity_prints_the_plan_against_the_log() {
     insta::assert_snapshot!(d.run(&["publicity", "--on", "2026-06-01", "--activities", "bad.csv"]).all());
     assert!(!d.path("famplan.db").exists(), "publicity reads no store");
 }
+
+#[test]
+fn workbooks_in_and_out_and_the_exchange_formats() {
+    let d = Dir::with_small_store();
+    let values = |d: &Dir, db: &str| {
+        let run = d.run(&["--db", db, "report", "--on", "2026-06-30", "--format", "datavalues"]);
+        assert_eq!(run.code, 0, "{}", run.stderr);
+        run.stdout
+    };
+    let from_csv = values(&d, "famplan.db");
+    assert!(
+        from_csv.starts_with(
+            "period,orgunit,dataelement,numerator,denominator,value\n202606,1011,case_file_rate,2,3,66.67\n"
+        )
+    );
+    // The Chinese ledger made with openpyxl (testdata/xlsx) is the same snapshot.
+    let ledger = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../testdata/xlsx/ledger_zh.xlsx");
+    let run = d.run(&["--db", "zh.db", "import", ledger.to_str().unwrap()]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert_eq!(run.stderr, "warning: 人员: column `备注` is not used and was ignored\n");
+    assert_eq!(values(&d, "zh.db"), from_csv);
+    // export --format xlsx, then import: the same numbers.
+    let run = d.run(&["export", "--format", "xlsx", "out.xlsx"]);
+    assert_eq!((run.code, run.stdout.as_str()), (0, "wrote the snapshot workbook out.xlsx\n"), "{}", run.stderr);
+    assert_eq!(d.run(&["--db", "back.db", "import", "out.xlsx"]).code, 0);
+    assert_eq!(values(&d, "back.db"), from_csv);
+
+    let run = d.run(&["report", "--on", "2026-06-30", "--format", "xlsx"]);
+    assert_eq!(
+        (run.code, run.stderr.as_str()),
+        (1, "famplan: --format xlsx writes a workbook: name it with --out FILE\n")
+    );
+    let run = d.run(&["report", "--on", "2026-06-30", "--format", "xlsx", "--out", "r.xlsx"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert_eq!(&std::fs::read(d.path("r.xlsx")).unwrap()[..2], b"PK");
+
+    let run =
+        d.run(&["report", "--on", "2026-06-30", "--rates", "case_file_rate", "--format", "fhir", "--subject-list"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let b: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
+    let kinds: Vec<&str> =
+        b["entry"].as_array().unwrap().iter().map(|e| e["resource"]["resourceType"].as_str().unwrap()).collect();
+    // One Measure, then a MeasureReport per grid (1011, 1012, 1021) and the total.
+    assert_eq!(kinds, ["Measure", "MeasureReport", "MeasureReport", "MeasureReport", "MeasureReport"]);
+    assert_eq!(b["entry"][1]["resource"]["type"], "subject-list");
+}

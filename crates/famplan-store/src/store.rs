@@ -11,6 +11,11 @@ use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
+// Snapshot workbooks in and out (feature `xlsx`): methods of `Store` in their own file.
+#[cfg(feature = "xlsx")]
+#[path = "xlsx.rs"]
+mod xlsx;
+
 /// How long a writer waits for another process's write to finish before giving up with
 /// [`StoreError::Busy`].
 pub const DEFAULT_BUSY_TIMEOUT: Duration = Duration::from_secs(10);
@@ -642,11 +647,24 @@ impl Store {
             }
         };
         let report = meter.report.into_inner();
+        self.commit_snapshot(base, new_events, &chunks, report)?;
+        Ok(summary)
+    }
+
+    /// Writes checked snapshot rows (`base`, as `chunks`) and the snapshot's events in one
+    /// transaction, merging the events already in the store over them.
+    fn commit_snapshot(
+        &mut self,
+        base: Registry,
+        new_events: Vec<Event>,
+        chunks: &[rows::Chunk],
+        report: &mut dyn FnMut(Progress),
+    ) -> Result<(), StoreError> {
         self.write(Log::Needed, |tx, reg| {
             if let Some(persons) = rows::person_rows(tx)? {
                 return Err(StoreError::SnapshotExists { persons });
             }
-            rows::insert(tx, &chunks, report)?;
+            rows::insert(tx, chunks, report)?;
             // The checkpoint folds the rows: stale from here on (this write saves a new one).
             tx.execute("DELETE FROM checkpoint", [])?;
             insert_events(tx, &new_events)?;
@@ -659,7 +677,7 @@ impl Store {
             Ok(())
         })?;
         report(Progress { stage: "commit", done: 1, total: 1 });
-        Ok(summary)
+        Ok(())
     }
 
     /// The events that arrived after `after`, in arrival order, and the watermark to ask

@@ -147,7 +147,9 @@ class Registry:
         path: str | os.PathLike[str], *, as_of: datetime.date | None = None, keep_going: bool = False
     ) -> Registry:
         """Reads a snapshot directory (`areas.csv`, `households.csv`, `persons.csv`, `visits.csv`,
-        optional `events.jsonl`/`events.csv`). A bad row fails the import with every problem
+        optional `events.jsonl`/`events.csv`) or a snapshot workbook (`.xlsx`: a sheet per file,
+        Chinese sheet names, headers and values accepted; bad cells as `persons!E12: column:
+        reason`). A bad row fails the import with every problem
         (`InvalidInputError`, `file:line: column: reason`), unless `keep_going`: then good rows
         are kept and the refused ones listed in `import_summary["rejects"]`."""
     @staticmethod
@@ -195,6 +197,35 @@ class Registry:
         `basis` is which state of a person the conditions read: the one in effect on the date
         asked (`on_date`), or the one recorded on `as_of` (`as_recorded`, like a spreadsheet
         extract)."""
+    def report_xlsx(
+        self,
+        path: str | os.PathLike[str],
+        codes: str | Sequence[str],
+        by: _By = "grid",
+        *,
+        on: datetime.date | None = None,
+        period: _Period | None = None,
+        as_of: datetime.date | None = None,
+        basis: Literal["on_date", "as_recorded"] = "on_date",
+    ) -> None:
+        """Writes the report workbook to `path`: a summary (汇总), a sheet per rate by unit with
+        Chinese and English headers, its default target and met / not met, and a list sheet
+        per rate of the subjects behind it. Catalogue codes only."""
+    def report_fhir(
+        self,
+        codes: str | Sequence[str],
+        by: _By = "grid",
+        *,
+        on: datetime.date | None = None,
+        period: _Period | None = None,
+        as_of: datetime.date | None = None,
+        basis: Literal["on_date", "as_recorded"] = "on_date",
+        subject_list: bool = False,
+    ) -> dict[str, Any]:
+        """The report as a FHIR R4 Bundle (type `collection`): a Measure per rate, then a
+        MeasureReport per rate and unit and one for the total, with `denominator` and
+        `numerator` populations and `measureScore`; with `subject_list`, the subjects of each
+        population as contained Lists. Catalogue codes only."""
     def drill_down(
         self,
         code: _Rate,
@@ -316,7 +347,8 @@ class Store:
     def merge(self, events: _Events) -> dict[str, Any]:
         """Merges another device's events; those that do not fit are kept as conflicts."""
     def import_snapshot(self, path: str | os.PathLike[str], *, keep_going: bool = False) -> dict[str, Any]:
-        """Imports a snapshot directory into a store that holds none yet (`ConflictError` otherwise)."""
+        """Imports a snapshot directory or workbook (`.xlsx`) into a store that holds none yet
+        (`ConflictError` otherwise)."""
     def export_snapshot(self, path: str | os.PathLike[str]) -> None:
         """Writes the store out as a snapshot directory plus `events.jsonl`."""
     def status(self, on: datetime.date | None = None) -> dict[str, Any]:

@@ -7,10 +7,10 @@ use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-/// Import a snapshot directory, or merge an events file.
+/// Import a snapshot directory or workbook, or merge an events file.
 #[derive(Debug, clap::Args)]
 pub struct Args {
-    /// A snapshot directory, or an events file (`.jsonl` or `.csv`).
+    /// A snapshot directory, a snapshot workbook (`.xlsx`), or an events file (`.jsonl` or `.csv`).
     path: PathBuf,
     /// Snapshot only: import the good rows and list the refused ones, instead of refusing
     /// the whole import when any row is bad.
@@ -35,12 +35,19 @@ pub fn run(db: &Path, args: Args) -> Result<ExitCode, Failure> {
 }
 
 fn import(mut store: Store, db: &Path, args: Args) -> Result<ExitCode, Failure> {
-    if args.path.is_dir() {
-        let mode = if args.keep_going { ImportMode::KeepGoing } else { ImportMode::AllOrNothing };
-        let bar = Bar::new();
-        let summary =
-            store.import_snapshot_dir_with_progress(&args.path, mode, &mut |p| bar.show(p)).map_err(store_error(db))?;
-        bar.finish();
+    let mode = if args.keep_going { ImportMode::KeepGoing } else { ImportMode::AllOrNothing };
+    let workbook = args.path.extension().is_some_and(|e| e.eq_ignore_ascii_case("xlsx"));
+    if args.path.is_dir() || workbook {
+        let summary = if workbook {
+            store.import_snapshot_xlsx(&args.path, mode).map_err(store_error(db))?
+        } else {
+            let bar = Bar::new();
+            let summary = store
+                .import_snapshot_dir_with_progress(&args.path, mode, &mut |p| bar.show(p))
+                .map_err(store_error(db))?;
+            bar.finish();
+            summary
+        };
         for w in &summary.warnings {
             eprintln!("warning: {w}");
         }

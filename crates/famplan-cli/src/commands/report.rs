@@ -35,6 +35,15 @@ pub enum ReportFormat {
     /// One self-contained HTML page: a table and, per rate, an SVG bar chart by unit with
     /// the target line.
     Html,
+    /// An Excel workbook to file (needs --out): a summary, a sheet per rate with Chinese and
+    /// English headers and met / not met coloured, a list sheet per rate of the subjects.
+    Xlsx,
+    /// FHIR R4 JSON: a Bundle of a Measure per rate and a MeasureReport per rate and unit
+    /// (with --subject-list, the people behind each count as contained Lists).
+    Fhir,
+    /// The flat data-value CSV of aggregate platforms: period, orgunit, dataelement,
+    /// numerator, denominator, value.
+    Datavalues,
 }
 
 /// Rates by unit against their default targets (met / not met / no data).
@@ -67,6 +76,9 @@ pub struct Args {
     /// Write the report to this file instead of standard output.
     #[arg(long, value_name = "FILE")]
     out: Option<PathBuf>,
+    /// FHIR: list the subjects behind each count (MeasureReport type subject-list).
+    #[arg(long)]
+    subject_list: bool,
 }
 
 /// Whether a unit meets its target.
@@ -209,6 +221,9 @@ pub fn write_report(out: &mut dyn Write, rows: &[ReportRow], format: ReportForma
             writeln!(out, "{}", serde_json::to_string_pretty(rows).map_err(std::io::Error::other)?)
         }
         ReportFormat::Html => out.write_all(html(rows, title).as_bytes()),
+        ReportFormat::Xlsx | ReportFormat::Fhir | ReportFormat::Datavalues => {
+            Err(std::io::Error::other(format!("{format:?} is written from the registry, not from report rows")))
+        }
     }
 }
 
@@ -220,7 +235,11 @@ pub fn run(db: &Path, args: Args) -> Result<ExitCode, Failure> {
     let period = args.period.unwrap_or_else(|| Period::month_of(on));
     let codes = if args.rates.is_empty() { DEFAULT_RATES } else { &args.rates };
     let as_of = args.as_of.unwrap_or(on);
-    let rows = rows_for(reg, Params::new(on).period(period).as_of(as_of).basis(args.basis), codes, args.by);
+    let params = Params::new(on).period(period).as_of(as_of).basis(args.basis);
+    if matches!(args.format, ReportFormat::Xlsx | ReportFormat::Fhir | ReportFormat::Datavalues) {
+        return exchange(reg, params, codes, &args);
+    }
+    let rows = rows_for(reg, params, codes, args.by);
     let mut title = format!("famplan report by {}: D {on} · P {period} · A {as_of}", args.by);
     if args.basis != StateBasis::OnDate {
         title.push_str(&format!(" · {}", args.basis));
@@ -237,6 +256,35 @@ pub fn run(db: &Path, args: Args) -> Result<ExitCode, Failure> {
             file.flush()?;
         }
         None => write_report(&mut std::io::stdout().lock(), &rows, args.format, &title)?,
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// The exchange formats, written by the core from its report model.
+fn exchange(reg: &Registry, params: Params, codes: &[RateCode], args: &Args) -> Result<ExitCode, Failure> {
+    let subjects = match args.format {
+        ReportFormat::Xlsx => true,
+        ReportFormat::Fhir => args.subject_list,
+        _ => false,
+    };
+    let report = famplan::RateReport::new(reg, params, codes, args.by, subjects);
+    let mut buf = Vec::new();
+    match args.format {
+        ReportFormat::Xlsx if args.out.is_none() => {
+            return Err(Failure::Message("--format xlsx writes a workbook: name it with --out FILE".into()));
+        }
+        ReportFormat::Xlsx => famplan::write_report_xlsx(&report, &mut buf)?,
+        ReportFormat::Fhir => {
+            serde_json::to_writer_pretty(&mut buf, &famplan::fhir::bundle(&report)).map_err(std::io::Error::other)?;
+            buf.push(b'\n');
+        }
+        _ => famplan::write_data_values(&report, &mut buf)?,
+    }
+    match &args.out {
+        Some(path) => {
+            std::fs::write(path, buf).map_err(|e| Failure::Message(format!("{}: cannot write: {e}", path.display())))?
+        }
+        None => std::io::stdout().lock().write_all(&buf)?,
     }
     Ok(ExitCode::SUCCESS)
 }
