@@ -87,6 +87,7 @@ pub use rate::{
     Rate, RateCode, RateInfo, Reason, Row, Scale, StateBasis, Table, Target, VerificationOutcome, VerifiedPerson,
     assess, catalogue,
 };
+pub use rate::{PartialRow, ReducedRow, merge_rows, reduce};
 pub use registry::{Conflict, GridPopulation, MergeReport, PersonRef, Registry, Rejection, Visit};
 pub use resident_id::{Phone, PhoneError, ResidentId, ResidentIdError};
 pub use visit::{

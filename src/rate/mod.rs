@@ -9,11 +9,13 @@
 //! - [`Measure`]: either of the two, what [`Registry::partial`] and friends compute;
 //! - [`Params`]: reference date `D`, period `P`, as-of `A`, and the [`StateBasis`];
 //! - [`Partial`]: counts per unit, merged by [`Partial::merge`], grouped by [`Partial::group`];
+//! - [`PartialRow`] / [`reduce`]: partials as flat rows across machines, reduced to the final table;
 //! - [`Entry`]: one subject behind a cell, with its [`Reason`] when it is not counted.
 
 mod catalogue;
 mod custom;
 mod engine;
+mod shard;
 mod target;
 mod verify;
 
@@ -22,6 +24,7 @@ mod tests;
 
 pub use catalogue::{RateCode, RateInfo, catalogue};
 pub use custom::{CustomRate, PersonFilter};
+pub use shard::{PartialRow, ReducedRow, merge_rows, reduce};
 pub use target::{Allocation, Assessment, Comparison, Target, assess};
 pub use verify::{VerificationOutcome, VerifiedPerson};
 
