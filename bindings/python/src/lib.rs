@@ -10,6 +10,7 @@ mod errors;
 mod frame;
 mod rate;
 mod registry;
+mod shard;
 mod store;
 mod visit;
 
@@ -28,6 +29,8 @@ fn _famplan(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(rate::catalogue, m)?)?;
     m.add_function(wrap_pyfunction!(rate::validate_resident_id, m)?)?;
     m.add_function(wrap_pyfunction!(read_events, m)?)?;
+    m.add_function(wrap_pyfunction!(shard::shard_partials, m)?)?;
+    m.add_function(wrap_pyfunction!(shard::reduce_partials, m)?)?;
     m.add("__version__", env!("CARGO_PKG_VERSION"))?;
     Ok(())
 }

@@ -28,6 +28,8 @@ from famplan._famplan import (
     __version__,
     catalogue,
     read_events,
+    reduce_partials,
+    shard_partials,
     validate_resident_id,
 )
 
@@ -47,5 +49,7 @@ __all__ = [
     "__version__",
     "catalogue",
     "read_events",
+    "reduce_partials",
+    "shard_partials",
     "validate_resident_id",
 ]
