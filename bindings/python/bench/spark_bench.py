@@ -1,7 +1,8 @@
 """The six rates of SIX_RATES.md over a city of many communities, three ways, medians of N runs:
 
 - famplan-on-Spark: ``famplan.spark.rates`` (each community computed by famplan on a Spark
-  worker, the partial rows reduced on the driver);
+  worker, the partial rows reduced on the driver); ``famplan_spark_partition`` is the same
+  with ``per="partition"`` (one famplan call per Spark partition);
 - pure pyspark: the polars version of benches/compare/six_rates_polars.py ported to pyspark
   DataFrames (``six_rates_pyspark`` below), its result checked equal to famplan's;
 - single process: ``famplan.Registry.from_snapshot`` and the same rates, no Spark.
@@ -52,6 +53,36 @@ SCHEMAS = {
 
 def read(spark: Any, data: pathlib.Path) -> dict[str, Any]:
     return {t: spark.read.csv(str(data / f"{t}.csv"), header=True, schema=s) for t, s in SCHEMAS.items()}
+
+
+def read_text(spark: Any, data: pathlib.Path) -> dict[str, Any]:
+    """The tables as text columns: what famplan reads (it parses dates and codes itself)."""
+    out = {}
+    for t, schema in SCHEMAS.items():
+        text = ", ".join(f"{c.split()[0]} string" for c in schema.split(", "))
+        out[t] = spark.read.csv(str(data / f"{t}.csv"), header=True, schema=text)
+    return out
+
+
+def per_partition(fs: Any, spark: Any, data: pathlib.Path, js: list[Any], runs: int = 7) -> None:
+    """The worker's cost of one community: its rows (Arrow) to partial rows, in this process."""
+    from pyspark.sql import functions as F
+
+    t = read_text(spark, data)
+    rows = fs.shard_rows(t["areas"], t["households"], t["persons"], t["visits"])
+    one = rows.filter(F.col(fs.COMMUNITY) == "1").toArrow()
+    job = fs._shard_job(js, "grid", D, None, AS_OF, "as_recorded")
+    times = []
+    for _ in range(runs):
+        t0 = time.perf_counter()
+        job(one)
+        times.append(time.perf_counter() - t0)
+    persons = sum(1 for x in one.column("__table").to_pylist() if x == "p")
+    print(
+        f"per community (community 1: {persons} persons, {one.num_rows} rows, {one.nbytes / 1e6:.1f} MB as Arrow): "
+        f"median {statistics.median(times) * 1000:.0f} ms over {runs} runs",
+        flush=True,
+    )
 
 
 def six_rates_pyspark(t: dict[str, Any]) -> dict[int, list[int]]:
@@ -126,7 +157,7 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--persons", type=int, default=10_000_000)
     ap.add_argument("--runs", type=int, default=3)
-    ap.add_argument("--paths", default="famplan_spark,pyspark,single")
+    ap.add_argument("--paths", default="famplan_spark,famplan_spark_partition,pyspark,single")
     ap.add_argument("--no-build", action="store_true", help="use the famplan already installed")
     a = ap.parse_args()
     if not a.no_build:
@@ -156,13 +187,20 @@ def main() -> None:
     spark.sparkContext.setLogLevel("ERROR")
     spark.range(1).count()
     print(f"spark start-up: {time.perf_counter() - t0:.1f} s", flush=True)
+    if "famplan_spark" in a.paths:
+        per_partition(fs, spark, data, jobs(famplan))
 
     js = jobs(famplan)
     kw: dict[str, Any] = dict(on=D, as_of=AS_OF, basis="as_recorded")
 
     def famplan_spark() -> dict[int, list[int]]:
-        t = read(spark, data)
+        t = read_text(spark, data)
         table = fs.rates(t["areas"], t["households"], t["persons"], t["visits"], js, "grid", **kw)
+        return counts_of(table.to_dict())
+
+    def famplan_spark_partition() -> dict[int, list[int]]:
+        t = read_text(spark, data)
+        table = fs.rates(t["areas"], t["households"], t["persons"], t["visits"], js, "grid", **kw, per="partition")
         return counts_of(table.to_dict())
 
     def pyspark() -> dict[int, list[int]]:
@@ -173,7 +211,12 @@ def main() -> None:
         parts = reg.partials(js, "grid", **kw)
         return counts_of(famplan.reduce_partials(parts.to_dict(), reg, js, "grid", **kw).to_dict())
 
-    paths = {"famplan_spark": famplan_spark, "pyspark": pyspark, "single": single}
+    paths = {
+        "famplan_spark": famplan_spark,
+        "famplan_spark_partition": famplan_spark_partition,
+        "pyspark": pyspark,
+        "single": single,
+    }
     chosen = a.paths.split(",")
     times: dict[str, list[float]] = {p: [] for p in chosen}
     results: dict[str, dict[int, list[int]]] = {}

@@ -54,7 +54,7 @@ def spark() -> Iterator[Any]:
         .appName("famplan-test")
         .config("spark.ui.enabled", "false")
         .config("spark.driver.host", "127.0.0.1")
-        .config("spark.sql.shuffle.partitions", "4")
+        .config("spark.sql.shuffle.partitions", "2")
         .getOrCreate()
     )
     session.sparkContext.setLogLevel("ERROR")
@@ -120,6 +120,9 @@ def test_one_call_and_a_bad_row(spark: Any) -> None:
     )
     assert got.to_dict() == want.to_dict()
     assert got.column("rate")[:3] == ["66.67%", "100.00%", "-"]
+    # One famplan call per Spark partition (all its communities at once): the same table.
+    per_partition = fs.rates(areas, households, persons, visits, ["case_file_rate", "cpr"], "grid", **KW, per="partition")
+    assert per_partition.to_dict() == want.to_dict()
     bad = persons.withColumn("sex", F.when(F.col("person_id") == "3", F.lit("X")).otherwise(F.col("sex")))
     with pytest.raises(Exception, match=r"community 1: persons.csv:\d+: sex: `X` is not one of"):
         fs.rates(areas, households, bad, visits, ["cpr"], on=ON)

@@ -26,6 +26,8 @@ __all__ = [
     "catalogue",
     "validate_resident_id",
     "read_events",
+    "reduce_partials",
+    "shard_partials",
     "__version__",
 ]
 
