@@ -111,6 +111,7 @@ pub use rate::fhir;
 pub use rate::write_data_values;
 #[cfg(feature = "xlsx")]
 pub use rate::write_report_xlsx;
+pub use rate::{PartialRow, ReducedRow, merge_rows, reduce};
 pub use rate::{RateReport, RateSection, Verdict, period_code};
 pub use registry::{Checkpoint, Conflict, GridPopulation, MergeReport, PersonRef, Registry, Rejection, Visit};
 pub use resident_id::{Phone, PhoneError, ResidentId, ResidentIdError};

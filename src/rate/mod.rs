@@ -9,6 +9,7 @@
 //! - [`Measure`]: either of the two, what [`Registry::partial`] and friends compute;
 //! - [`Params`]: reference date `D`, period `P`, as-of `A`, and the [`StateBasis`];
 //! - [`Partial`]: counts per unit, merged by [`Partial::merge`], grouped by [`Partial::group`];
+//! - [`PartialRow`] / [`reduce`]: partials as flat rows across machines, reduced to the final table;
 //! - [`Entry`]: one subject behind a cell, with its [`Reason`] when it is not counted.
 
 mod catalogue;
@@ -17,6 +18,7 @@ mod engine;
 #[cfg(feature = "fhir")]
 pub mod fhir;
 mod report;
+mod shard;
 mod target;
 mod verify;
 #[cfg(feature = "xlsx")]
@@ -30,6 +32,7 @@ pub use custom::{CustomRate, PersonFilter};
 #[cfg(feature = "csv")]
 pub use report::write_data_values;
 pub use report::{RateReport, RateSection, Verdict, period_code};
+pub use shard::{PartialRow, ReducedRow, merge_rows, reduce};
 pub use target::{Allocation, Assessment, Comparison, Target, assess};
 pub use verify::{VerificationOutcome, VerifiedPerson};
 #[cfg(feature = "xlsx")]

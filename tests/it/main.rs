@@ -22,6 +22,8 @@ mod props;
 mod publicity;
 // Rates: every catalogue rate worked out by hand (testdata/rates), targets, properties.
 mod rate;
+// Scale-out: partials of communities merge into the city's (docs/scale-out.md).
+mod shard;
 // SIX_RATES.md: the library against an oracle written from the contract's text.
 mod six_rates;
 // Inputs the fuzz targets (fuzz/) found, each with the behaviour it must have.

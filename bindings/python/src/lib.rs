@@ -13,6 +13,7 @@ mod rate;
 mod registry;
 mod report;
 mod services;
+mod shard;
 mod store;
 mod visit;
 
@@ -32,6 +33,8 @@ fn _famplan(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(rate::validate_resident_id, m)?)?;
     m.add_function(wrap_pyfunction!(read_events, m)?)?;
     m.add_function(wrap_pyfunction!(publicity::publicity_plan, m)?)?;
+    m.add_function(wrap_pyfunction!(shard::shard_partials, m)?)?;
+    m.add_function(wrap_pyfunction!(shard::reduce_partials, m)?)?;
     m.add("__version__", env!("CARGO_PKG_VERSION"))?;
     Ok(())
 }

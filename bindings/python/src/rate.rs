@@ -43,6 +43,20 @@ impl PyCustomRate {
     fn __repr__(&self) -> String {
         format!("CustomRate({:?})", self.0.code)
     }
+
+    /// Pickling (Spark ships the rates asked to its workers): through the JSON form.
+    fn __reduce__<'py>(&self, py: Python<'py>) -> PyResult<(Bound<'py, PyAny>, (String,))> {
+        let json = serde_json::to_string(&self.0).map_err(|e| invalid("custom rate", e.to_string()))?;
+        Ok((py.get_type::<PyCustomRate>().getattr("_from_json")?, (json,)))
+    }
+
+    /// The inverse of pickling's JSON form.
+    #[staticmethod]
+    fn _from_json(text: &str) -> Result<PyCustomRate> {
+        let r: CustomRate = serde_json::from_str(text).map_err(|e| invalid("custom rate", e.to_string()))?;
+        r.check()?;
+        Ok(PyCustomRate(r))
+    }
 }
 
 /// A target: `{rate, unit (area or keeper), period, >= or <=, value, weight}`.

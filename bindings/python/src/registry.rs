@@ -79,6 +79,11 @@ impl PyRegistry {
         self.reg.read().unwrap_or_else(|e| e.into_inner())
     }
 
+    /// The area tree (for `famplan.reduce_partials`).
+    pub(crate) fn areas(&self) -> famplan::Areas {
+        self.read().areas().clone()
+    }
+
     /// The registry to change; the cached schedule is dropped while the write lock is held
     /// (locks are taken registry first, then schedule, as in `with_schedule`).
     fn write(&self) -> std::sync::RwLockWriteGuard<'_, Registry> {
@@ -352,6 +357,25 @@ impl PyRegistry {
                 reg.partials(&measures, &params, by).iter().map(|p| p.group(reg.areas(), by)).collect();
             rates_frame(&tables)
         }))
+    }
+
+    /// The partial rows of rates (a code, a `CustomRate`, or a `(rate, period)` tuple each):
+    /// `rate, level, unit, numerator, denominator, start, end`, the input of
+    /// `famplan.reduce_partials` (docs/scale-out.md).
+    #[pyo3(signature = (rates, by = "grid", *, on = None, period = None, as_of = None, basis = "on_date"))]
+    #[allow(clippy::too_many_arguments)]
+    fn partials(
+        &self,
+        py: Python<'_>,
+        rates: &Bound<'_, PyAny>,
+        by: &str,
+        on: Option<NaiveDate>,
+        period: Option<&Bound<'_, PyAny>>,
+        as_of: Option<NaiveDate>,
+        basis: &str,
+    ) -> PyResult<PyFrame> {
+        let on = self.on(on, opt_period("period", period)?)?;
+        crate::shard::registry_partials(py, &self.read(), rates, by, on, period, as_of, basis)
     }
 
     /// The subjects behind one cell (`key` of `by`): counted or not, with the reason.

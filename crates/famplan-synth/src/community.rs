@@ -42,6 +42,11 @@ pub struct CommunityConfig {
     pub years: u32,
     /// Target share of floating residents.
     pub floating_share: f64,
+    /// The community's number (1 = the demo community). Its zones are `c * 100 + 1 …`, its
+    /// grids `zone * 10 + 1, 2`; every other id of community `c ≠ 1` (persons, households,
+    /// staff, events) starts with `c{c}-`, so the events of several communities make one
+    /// city without a clash.
+    pub community: u32,
 }
 
 impl Default for CommunityConfig {
@@ -52,6 +57,7 @@ impl Default for CommunityConfig {
             end: NaiveDate::from_ymd_opt(2026, 11, 28).expect("valid"),
             years: 2,
             floating_share: 0.2,
+            community: 1,
         }
     }
 }
@@ -75,22 +81,29 @@ pub const COMMUNITY_ID: &str = "1";
 /// assert_eq!((g[0].as_str(), g[17].as_str()), ("1011", "1092"));
 /// ```
 pub fn community_grids() -> Vec<String> {
-    (0..GRIDS).map(grid_id).collect()
+    (0..GRIDS).map(|g| grid_id(1, g)).collect()
 }
 
 const ZONES: u32 = 9;
 const GRIDS: u32 = 18;
 
-fn zone_id(z: u32) -> String {
-    format!("{}", 101 + z)
+/// Zone `z` (0-based) of community `c`: `c * 100 + z + 1` (DOMAIN §15 numbering).
+fn zone_id(c: u32, z: u32) -> String {
+    format!("{}", c * 100 + 1 + z)
 }
 
-fn grid_id(g: u32) -> String {
-    format!("{}{}", 101 + g / 2, g % 2 + 1)
+/// Grid `g` (0-based, two a zone) of community `c`: `zone * 10 + 1` or `+ 2`.
+fn grid_id(c: u32, g: u32) -> String {
+    format!("{}{}", zone_id(c, g / 2), g % 2 + 1)
 }
 
-fn keeper_id(g: u32) -> String {
-    format!("k{}", grid_id(g))
+fn keeper_id(c: u32, g: u32) -> String {
+    format!("k{}", grid_id(c, g))
+}
+
+/// What the ids of community `c` start with: nothing for the demo community, else `c{c}-`.
+fn id_prefix(c: u32) -> String {
+    if c == 1 { String::new() } else { format!("c{c}-") }
 }
 
 /// Generates the demo community's events: the area tree and staff, households and persons,
@@ -120,8 +133,9 @@ pub fn community_events(cfg: &CommunityConfig) -> Vec<Event> {
     // the households registered over the first days).
     let mut events = sim.events;
     events.sort_by_key(|e| e.date);
+    let prefix = id_prefix(cfg.community);
     for (i, e) in events.iter_mut().enumerate() {
-        e.id = format!("demo-{:06}", i + 1).into();
+        e.id = format!("demo-{prefix}{:06}", i + 1).into();
     }
     events
 }
@@ -333,7 +347,7 @@ impl<'c> Sim<'c> {
     }
 
     fn keeper_of(&self, p: u32) -> String {
-        keeper_id(self.households[self.persons[p as usize].household as usize].grid)
+        keeper_id(self.cfg.community, self.households[self.persons[p as usize].household as usize].grid)
     }
 
     fn emit_for(&mut self, date: NaiveDate, p: u32, kind: EventKind) {
@@ -397,7 +411,7 @@ impl<'c> Sim<'c> {
             admin.clone(),
             EventKind::AreaDefined {
                 level: AreaLevel::Community,
-                area: COMMUNITY_ID.into(),
+                area: self.cfg.community.to_string(),
                 parent: None,
                 name: Some("和平社区".into()),
             },
@@ -408,8 +422,8 @@ impl<'c> Sim<'c> {
                 admin.clone(),
                 EventKind::AreaDefined {
                     level: AreaLevel::Zone,
-                    area: zone_id(z),
-                    parent: Some(COMMUNITY_ID.into()),
+                    area: zone_id(self.cfg.community, z),
+                    parent: Some(self.cfg.community.to_string()),
                     name: Some(format!("第{}片区", z + 1)),
                 },
             );
@@ -420,8 +434,8 @@ impl<'c> Sim<'c> {
                 admin.clone(),
                 EventKind::AreaDefined {
                     level: AreaLevel::Grid,
-                    area: grid_id(g),
-                    parent: Some(zone_id(g / 2)),
+                    area: grid_id(self.cfg.community, g),
+                    parent: Some(zone_id(self.cfg.community, g / 2)),
                     name: Some(format!("第{}网格", g + 1)),
                 },
             );
@@ -433,11 +447,11 @@ impl<'c> Sim<'c> {
                 d,
                 admin.clone(),
                 EventKind::StaffAssigned {
-                    staff: keeper_id(g).as_str().into(),
+                    staff: keeper_id(self.cfg.community, g).as_str().into(),
                     name: Some(name),
                     role: StaffRole::Keeper,
                     level: AreaLevel::Grid,
-                    area: grid_id(g),
+                    area: grid_id(self.cfg.community, g),
                 },
             );
         }
@@ -457,11 +471,11 @@ impl<'c> Sim<'c> {
                     d,
                     admin.clone(),
                     EventKind::StaffAssigned {
-                        staff: format!("v{n:02}").as_str().into(),
+                        staff: format!("{}v{n:02}", id_prefix(self.cfg.community)).as_str().into(),
                         name: Some(name),
                         role,
                         level: AreaLevel::Grid,
-                        area: grid_id(g),
+                        area: grid_id(self.cfg.community, g),
                     },
                 );
             }
@@ -492,16 +506,17 @@ impl<'c> Sim<'c> {
         };
         let grid = grid.unwrap_or_else(|| self.rng.random_range(0..GRIDS));
         let h = self.households.len() as u32;
-        let id = format!("h{:05}", h + 1);
+        let id = format!("{}h{:05}", id_prefix(self.cfg.community), h + 1);
         let building = self.rng.random_range(1..=30);
         let address = format!("和平路{}号{}栋{}室", grid + 1, building, self.rng.random_range(101..=1804));
         let surname = self.names.surname(&mut self.rng);
         let origin = OTHER_AREAS[self.rng.random_range(0..OTHER_AREAS.len())];
         self.households.push(Hh { id: id.clone(), grid, kind, members: Vec::new(), surname, floating, origin });
-        let place = Place { address: Some(address), ..Place::grid(famplan::GridId::new(grid_id(grid))) };
+        let place =
+            Place { address: Some(address), ..Place::grid(famplan::GridId::new(grid_id(self.cfg.community, grid))) };
         self.emit(
             date,
-            keeper_id(grid),
+            keeper_id(self.cfg.community, grid),
             EventKind::HouseholdRegistered { household: famplan::HouseholdId::new(id), housing: kind, place },
         );
         h
@@ -521,7 +536,7 @@ impl<'c> Sim<'c> {
         surname: Option<&'static str>,
     ) -> u32 {
         let p = self.persons.len() as u32;
-        let id = format!("p{:06}", p + 1);
+        let id = format!("{}p{:06}", id_prefix(self.cfg.community), p + 1);
         let surname = surname.unwrap_or_else(|| self.names.surname(&mut self.rng));
         let name = self.names.with_surname(surname, sex, &mut self.rng);
         let id_number = resident_id(birth, sex, !floating, &mut self.rng);
@@ -1016,6 +1031,7 @@ impl<'c> Sim<'c> {
                 if self.persons[p as usize].here() {
                     let pid = self.pid(p);
                     let grid = Some(famplan::GridId::new(grid_id(
+                        self.cfg.community,
                         self.households[self.persons[p as usize].household as usize].grid,
                     )));
                     let topic =
@@ -1043,12 +1059,12 @@ impl<'c> Sim<'c> {
                 let knows_free_supply = self.chance(0.7);
                 self.emit(
                     d,
-                    keeper_id(grid),
+                    keeper_id(self.cfg.community, grid),
                     EventKind::SurveyResponse {
                         respondent,
                         satisfied,
                         knows_free_supply,
-                        grid: Some(famplan::GridId::new(grid_id(grid))),
+                        grid: Some(famplan::GridId::new(grid_id(self.cfg.community, grid))),
                     },
                 );
             }
@@ -1323,7 +1339,7 @@ impl<'c> Sim<'c> {
             });
         }
         let household = self.households[h as usize].id.as_str().into();
-        let by = keeper_id(self.households[h as usize].grid);
+        let by = keeper_id(self.cfg.community, self.households[h as usize].grid);
         self.emit(d, by, EventKind::VerificationRecorded { household, observed });
     }
 

@@ -29,6 +29,8 @@ from famplan._famplan import (
     catalogue,
     publicity_plan,
     read_events,
+    reduce_partials,
+    shard_partials,
     validate_resident_id,
 )
 
@@ -49,5 +51,7 @@ __all__ = [
     "catalogue",
     "publicity_plan",
     "read_events",
+    "reduce_partials",
+    "shard_partials",
     "validate_resident_id",
 ]

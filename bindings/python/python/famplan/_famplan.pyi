@@ -27,6 +27,8 @@ __all__ = [
     "validate_resident_id",
     "read_events",
     "publicity_plan",
+    "reduce_partials",
+    "shard_partials",
     "__version__",
 ]
 
@@ -177,6 +179,19 @@ class Registry:
         """Every event of the log, as dicts."""
     def conflicts(self) -> Frame:
         """Events kept in the log that do not apply: event, date, kind, reason."""
+    def partials(
+        self,
+        rates: _Rate | tuple[_Rate, _Period] | Sequence[_Rate | tuple[_Rate, _Period]],
+        by: _By = "grid",
+        *,
+        on: datetime.date | None = None,
+        period: _Period | None = None,
+        as_of: datetime.date | None = None,
+        basis: Literal["on_date", "as_recorded"] = "on_date",
+    ) -> Frame:
+        """The partial rows of rates (a `(rate, period)` tuple gives a rate its own period):
+        `rate, level, unit, numerator, denominator, start, end`, the input of
+        `reduce_partials` (docs/scale-out.md)."""
     def rates(
         self,
         codes: _Rate | Sequence[_Rate],
@@ -391,6 +406,11 @@ class CustomRate:
     @property
     def name(self) -> str:
         """The rate's name."""
+    def __reduce__(self) -> tuple[Any, tuple[str]]:
+        """Pickling (Spark ships the rates asked to its workers): through the JSON form."""
+    @staticmethod
+    def _from_json(text: str) -> CustomRate:
+        """The inverse of pickling's JSON form."""
 
 @final
 class Target:
@@ -458,3 +478,37 @@ def publicity_plan(
     """The year's publicity plan on a date against an activity log (CSV `date,kind,...`):
     `due, kind, title, window_start, window_end, state, done_on`; state is done, due, late or
     upcoming."""
+def shard_partials(
+    areas: bytes,
+    households: bytes,
+    persons: bytes,
+    visits: bytes,
+    rates: _Rate | tuple[_Rate, _Period] | Sequence[_Rate | tuple[_Rate, _Period]],
+    by: _By = "grid",
+    *,
+    on: datetime.date,
+    period: _Period | None = None,
+    as_of: datetime.date | None = None,
+    basis: Literal["on_date", "as_recorded"] = "on_date",
+    name: str = "",
+) -> Frame:
+    """One shard's snapshot tables as CSV text (`name` goes before each file name in
+    messages) to its partial rows: `rate, level, unit, numerator, denominator, start, end`."""
+
+def reduce_partials(
+    partials: dict[str, Sequence[Any]],
+    areas: Registry | dict[str, Sequence[Any]],
+    rates: _Rate | tuple[_Rate, _Period] | Sequence[_Rate | tuple[_Rate, _Period]],
+    by: _By = "grid",
+    *,
+    on: datetime.date,
+    period: _Period | None = None,
+    as_of: datetime.date | None = None,
+    basis: Literal["on_date", "as_recorded"] = "on_date",
+    targets: Sequence[Target] = ...,
+) -> Frame:
+    """The partial rows of every shard (columns as `shard_partials` gives, concatenated in
+    any order) reduced to the final table: one row per rate and unit of `by` and one total
+    row per rate, with `code, key, total, numerator, denominator, start, end, value, rate,
+    target, cmp, default_target, met, gap`. The target is the one given for the rate, level,
+    unit and period, else the catalogue default."""

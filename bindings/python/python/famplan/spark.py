@@ -1,0 +1,234 @@
+"""famplan on Apache Spark: the same rates over hundreds of communities (docs/scale-out.md).
+
+The snapshot tables (DOMAIN §15: ``areas``, ``households``, ``persons``, ``visits``) are Spark
+DataFrames. Every row goes to its community (a person by her grid, a visit by its person);
+the communities are computed by famplan on the workers (``repartition(community)
+.mapInArrow``, or one call per community with ``per="community"``), as partial rows that
+merge exactly; the driver reduces them to the final table with targets::
+
+    import datetime, famplan
+    from famplan import spark as fs
+
+    table = fs.rates(areas, households, persons, visits, ["case_file_rate", "cpr"], by="zone",
+                     on=datetime.date(2026, 6, 30), period="2026-Q2")
+    table.to_pandas()
+
+Only this module needs pyspark (``pip install famplan[spark]``); ``import famplan`` does not.
+A rate is a catalogue code, a :class:`famplan.CustomRate`, or a ``(rate, period)`` tuple that
+gives it its own period.
+"""
+
+from __future__ import annotations
+
+import datetime
+from typing import TYPE_CHECKING, Any, Literal, Mapping, Sequence
+
+import famplan
+from famplan import _famplan
+
+if TYPE_CHECKING:  # pragma: no cover
+    from pyspark.sql import DataFrame
+
+__all__ = ["COMMUNITY", "partials", "rates", "reduce", "shard_rows"]
+
+#: The column that says which community (shard) a row belongs to.
+COMMUNITY = "__community"
+_TABLE = "__table"
+
+# The columns of each snapshot table, as the core reads them (famplan.io); optional person
+# columns are carried when the DataFrame has them. `kind` is renamed apart in the union.
+_AREAS = ["grid_id", "zone_id", "community_id"]
+_HOUSEHOLDS = ["household_id", "grid_id", "kind"]
+_PERSONS = [
+    "person_id", "household_id", "grid_id", "sex", "birth_date", "marital_status", "residency", "case_file",
+    "contraceptive_method", "method_start", "last_birth_date",
+]
+_PERSONS_OPTIONAL = [
+    "name", "id_number", "phone", "marital_since", "residency_since", "case_file_opened", "tags",
+]
+_VISITS = ["visit_id", "person_id", "date", "kind"]
+_RENAME = {"h": {"kind": "household_kind"}, "v": {"kind": "visit_kind"}}
+
+
+def _partial_schema() -> Any:
+    from pyspark.sql.types import LongType, StringType, StructField, StructType
+
+    text = [StructField(c, StringType(), False) for c in ("rate", "level", "unit")]
+    counts = [StructField(c, LongType(), False) for c in ("numerator", "denominator", "start", "end")]
+    return StructType(text + counts)
+
+
+def shard_rows(areas: DataFrame, households: DataFrame, persons: DataFrame, visits: DataFrame) -> DataFrame:
+    """The four tables as one DataFrame of text columns, each row tagged with its table and
+    its community: areas by ``community_id``, households and persons by their grid, visits by
+    their person. A row whose grid or person is unknown gets no community: its shard then
+    fails with the core's message, as on one machine."""
+    from pyspark.sql import functions as F
+
+    def text(df: DataFrame, cols: list[str], tag: str) -> DataFrame:
+        rename = _RENAME.get(tag, {})
+        return df.select(
+            *[F.col(c).cast("string").alias(rename.get(c, c)) for c in cols], F.lit(tag).alias(_TABLE)
+        )
+
+    a = text(areas, _AREAS, "a").withColumn(COMMUNITY, F.col("community_id"))
+    grid_community = a.select("grid_id", COMMUNITY)
+    h = text(households, _HOUSEHOLDS, "h").join(grid_community, "grid_id", "left")
+    person_cols = _PERSONS + [c for c in _PERSONS_OPTIONAL if c in persons.columns]
+    p = text(persons, person_cols, "p").join(grid_community, "grid_id", "left")
+    person_community = p.select("person_id", COMMUNITY)
+    v = text(visits, _VISITS, "v").join(person_community, "person_id", "left")
+    return a.unionByName(h, allowMissingColumns=True).unionByName(p, allowMissingColumns=True).unionByName(
+        v, allowMissingColumns=True
+    )
+
+
+def _csv(table: Any, tag: str, cols: list[str]) -> bytes:
+    import pyarrow as pa  # type: ignore[import-untyped]
+    import pyarrow.compute as pc  # type: ignore[import-untyped]
+    import pyarrow.csv as pcsv  # type: ignore[import-untyped]
+
+    rename = {v: k for k, v in _RENAME.get(tag, {}).items()}
+    names = [rename.get(c, c) for c in cols]
+    part = table.filter(pc.equal(table.column(_TABLE), tag)).select(cols).rename_columns(names)
+    sink = pa.BufferOutputStream()
+    pcsv.write_csv(part, sink, pcsv.WriteOptions(quoting_style="needed"))
+    return bytes(sink.getvalue().to_pybytes())
+
+
+def _shard_job(rates: Sequence[Any], by: Literal["community", "zone", "grid"], on: datetime.date, period: Any, as_of: Any, basis: Literal["on_date", "as_recorded"]) -> Any:
+    """The function each worker runs on one community's rows: famplan reads them as a
+    snapshot and gives the partial rows."""
+
+    def run(table: Any) -> Any:
+        import pyarrow as pa
+        import pyarrow.compute as pc
+
+        have = set(table.column_names)
+        communities = pc.unique(table.column(COMMUNITY)).to_pylist() if table.num_rows else []
+        community = communities[0] if len(communities) == 1 else ", ".join(sorted(map(str, communities)))
+        person_cols = _PERSONS + [c for c in _PERSONS_OPTIONAL if c in have]
+        frame = _famplan.shard_partials(
+            _csv(table, "a", _AREAS),
+            _csv(table, "h", ["household_id", "grid_id", "household_kind"]),
+            _csv(table, "p", person_cols),
+            _csv(table, "v", ["visit_id", "person_id", "date", "visit_kind"]),
+            list(rates),
+            by,
+            on=on,
+            period=period,
+            as_of=as_of,
+            basis=basis,
+            name=f"community {community}: ",
+        )
+        out = pa.table(frame)
+        return pa.table(
+            {
+                **{c: out.column(c).cast(pa.string()) for c in ("rate", "level", "unit")},
+                **{c: out.column(c).cast(pa.int64()) for c in ("numerator", "denominator", "start", "end")},
+            }
+        )
+
+    return run
+
+
+def partials(
+    areas: DataFrame,
+    households: DataFrame,
+    persons: DataFrame,
+    visits: DataFrame,
+    rates: Sequence[Any],
+    by: Literal["community", "zone", "grid"] = "grid",
+    *,
+    on: datetime.date,
+    period: Any = None,
+    as_of: datetime.date | None = None,
+    basis: Literal["on_date", "as_recorded"] = "on_date",
+    per: str = "partition",
+) -> DataFrame:
+    """The partial rows of every community, as a Spark DataFrame (``rate, level, unit,
+    numerator, denominator, start, end``), computed on the workers; lazy until read.
+
+    ``per="partition"`` (the default) runs famplan once per Spark partition, on all the
+    communities it holds (``repartition(community).mapInArrow``: no sort, fewer and larger
+    calls; about 1.7 times faster on 1M persons here); ``per="community"`` once per community
+    (``groupBy(community).applyInArrow``). Both give the same rows."""
+    rates = list(rates) if not isinstance(rates, (str, tuple)) else [rates]
+    job = _shard_job(rates, by, on, period, as_of, basis)
+    rows = shard_rows(areas, households, persons, visits)
+    if per == "community":
+        return rows.groupBy(COMMUNITY).applyInArrow(job, _partial_schema())
+    if per != "partition":
+        raise ValueError(f"per: `{per}` is not one of community, partition")
+
+    def whole_partition(batches: Any) -> Any:
+        import pyarrow as pa
+
+        full = [b for b in batches if b.num_rows]
+        if full:
+            yield from job(pa.Table.from_batches(full)).to_batches()
+
+    return rows.repartition(COMMUNITY).mapInArrow(whole_partition, _partial_schema())
+
+
+def reduce(
+    partial_rows: DataFrame | Any | Mapping[str, Sequence[Any]],
+    areas: DataFrame | Mapping[str, Sequence[Any]] | famplan.Registry,
+    rates: Sequence[Any],
+    by: Literal["community", "zone", "grid"] = "grid",
+    *,
+    on: datetime.date,
+    period: Any = None,
+    as_of: datetime.date | None = None,
+    basis: Literal["on_date", "as_recorded"] = "on_date",
+    targets: Sequence[famplan.Target] = (),
+) -> famplan.Frame:
+    """The final rate table from the partial rows of every shard (merged by famplan on the
+    driver): one row per rate and unit of ``by``, one total row per rate, each with its
+    target (given for the rate, level, unit and period, else the catalogue default)."""
+    rates = list(rates) if not isinstance(rates, (str, tuple)) else [rates]
+    cols = _columns(partial_rows)
+    tree: famplan.Registry | dict[str, Sequence[Any]]
+    if isinstance(areas, famplan.Registry):
+        tree = areas
+    elif isinstance(areas, Mapping):
+        tree = dict(areas)
+    else:
+        from pyspark.sql import functions as F
+
+        tree = _columns(areas.select(*[F.col(c).cast("string") for c in _AREAS]))
+    return _famplan.reduce_partials(
+        cols, tree, rates, by, on=on, period=period, as_of=as_of, basis=basis, targets=list(targets)
+    )
+
+
+def _columns(x: Any) -> dict[str, Sequence[Any]]:
+    if isinstance(x, Mapping):
+        return dict(x)
+    if hasattr(x, "toArrow"):  # a Spark DataFrame: collected to the driver in Arrow batches
+        x = x.toArrow()
+    return dict(x.to_pydict())
+
+
+def rates(
+    areas: DataFrame,
+    households: DataFrame,
+    persons: DataFrame,
+    visits: DataFrame,
+    rates: Sequence[Any],
+    by: Literal["community", "zone", "grid"] = "grid",
+    *,
+    on: datetime.date,
+    period: Any = None,
+    as_of: datetime.date | None = None,
+    basis: Literal["on_date", "as_recorded"] = "on_date",
+    targets: Sequence[famplan.Target] = (),
+    per: str = "partition",
+) -> famplan.Frame:
+    """One call: the rates of every community computed on the Spark workers, reduced on the
+    driver to the final table with targets (columns ``code, key, total, numerator,
+    denominator, start, end, value, rate, target, cmp, default_target, met, gap``)."""
+    parts = partials(
+        areas, households, persons, visits, rates, by, on=on, period=period, as_of=as_of, basis=basis, per=per
+    )
+    return reduce(parts, areas, rates, by, on=on, period=period, as_of=as_of, basis=basis, targets=targets)
