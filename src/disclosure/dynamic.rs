@@ -12,7 +12,7 @@
 
 use super::public::{LegalBasis, MaskedAddress, MaskedId, MaskedName, PublicText};
 use super::{Audience, Block, CountTable, DisclosureCategory, ListedPerson, PersonList, PublicItem};
-use crate::{AreaLevel, CertificateAction, CertificateKind, EventKind, GroupBy, Params, Period, RateCode, Registry};
+use crate::{AreaLevel, CertificateAction, CertificateKind, GroupBy, Params, Period, RateCode, Registry};
 use chrono::{Datelike, NaiveDate};
 use std::collections::BTreeSet;
 
@@ -64,30 +64,19 @@ pub(super) fn items(reg: &Registry, on: NaiveDate, basis: Option<&LegalBasis>) -
     );
     out.push(item(format!("{year}年出生情况公示"), vec![Block::Counts(table)]));
 
-    // Reward claims issued this year: the log names the candidates, each person's case file
-    // (as of the date, so only events that applied) confirms them.
-    let candidates: BTreeSet<&str> = reg
-        .events()
-        .iter()
-        .filter_map(|e| match &e.kind {
-            EventKind::Certificate {
-                person,
-                certificate: CertificateKind::RewardClaim,
-                action: CertificateAction::Issued,
-            } if so_far.contains(e.date) => Some(person.as_str()),
-            _ => None,
-        })
-        .collect();
+    // Reward claims issued this year, from each person's case file as of the date (only
+    // certificates that applied; the state, not the log, so a store's view answers too).
     let mut granted: Vec<(String, NaiveDate, crate::PersonId)> = Vec::new();
-    for id in candidates {
-        let Some(p) = reg.get(&id.into()) else { continue };
+    for p in reg.persons() {
+        let issued = |c: &&crate::Dated<(CertificateKind, CertificateAction)>| {
+            c.what == (CertificateKind::RewardClaim, CertificateAction::Issued)
+                && c.on.is_some_and(|d| so_far.contains(d))
+        };
         let cf = p.case_file(on);
-        for c in &cf.certificates {
-            let Some(d) = c.on.filter(|d| so_far.contains(*d)) else { continue };
-            if c.what == (CertificateKind::RewardClaim, CertificateAction::Issued) {
-                let grid = p.state_on(d).map(|s| s.grid.to_string()).unwrap_or_default();
-                granted.push((grid, d, cf.person.clone()));
-            }
+        for c in cf.certificates.iter().filter(issued) {
+            let d = c.on.expect("filtered");
+            let grid = p.state_on(d).map(|s| s.grid.to_string()).unwrap_or_default();
+            granted.push((grid, d, cf.person.clone()));
         }
     }
     let count = |g: &str| granted.iter().filter(|(grid, _, _)| grid == g).count() as u64;

@@ -90,6 +90,7 @@ impl Columns {
     }
 
     /// The header of table column `i` as written (aliases resolved), or `column N`.
+    #[cfg(feature = "xlsx")]
     pub(crate) fn header_name(&self, i: usize) -> String {
         match self.header.get(i) {
             Some(h) if !h.is_empty() => h.clone(),

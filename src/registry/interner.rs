@@ -130,6 +130,7 @@ impl IdTable {
         self.text.truncate(start);
     }
 
+    #[cfg(feature = "csv")]
     pub(crate) fn reserve(&mut self, n: usize, bytes: usize) {
         self.ends.reserve(n);
         self.text.reserve(bytes);

@@ -159,6 +159,7 @@ impl Registry {
         Registry::default()
     }
 
+    #[cfg(feature = "csv")]
     pub(crate) fn from_base(base: State) -> Registry {
         let base = Arc::new(base);
         Registry { state: base.clone(), base, ..Registry::default() }

@@ -89,13 +89,13 @@ fn last_number<'i>(device: &str, ids: impl IntoIterator<Item = &'i str>) -> u64 
 }
 
 impl FamplanStore {
-    /// Runs `f` on the store's registry (read whole on first use).
+    /// Runs `f` on the store's state (`Store::view`: the checkpoint, not the whole log).
     pub(crate) fn with_registry<T>(
         &self,
         f: impl FnOnce(&Registry) -> Result<T, FamplanError>,
     ) -> Result<T, FamplanError> {
         let mut inner = self.lock();
-        f(inner.store.registry()?)
+        f(inner.store.view()?)
     }
 
     fn lock(&self) -> std::sync::MutexGuard<'_, Inner> {

@@ -75,7 +75,7 @@ pub fn run(db: &Path, args: Args) -> Result<ExitCode, Failure> {
     };
     let opts = DisclosureOptions { legal_basis, categories: args.category };
     let mut store = open_existing(db)?;
-    let reg = store.registry().map_err(store_error(db))?;
+    let reg = store.view().map_err(store_error(db))?;
     let page = DisclosurePage::build(reg, &notices, &args.board, on, &opts)?;
     let text = match args.format {
         PageFormat::Md => page.to_markdown(),
