@@ -116,7 +116,7 @@ fn birth_rate_merges_through_its_mean_population_not_through_shard_rates() {
     assert_eq!(city.numerator, a.numerator + b.numerator);
     assert_eq!(city.start + city.end, a.start + a.end + b.start + b.end);
     assert_eq!(m.rate(&sum.total()), m.rate(&city));
-    assert!(city.start > 400 && city.numerator > 0, "{city:?}");
+    assert!(city.start > 300 && city.numerator > 0, "{city:?}");
 }
 
 #[test]

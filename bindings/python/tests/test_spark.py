@@ -45,8 +45,7 @@ def city(tmp_path_factory: pytest.TempPathFactory) -> pathlib.Path:
 def spark() -> Iterator[Any]:
     if shutil.which("java") is None:
         pytest.skip("Java is absent: famplan.spark's Spark test is skipped (install a JDK 17 to run it)")
-    pytest.importorskip("pyspark")
-    from pyspark.sql import SparkSession
+    from pyspark.sql import SparkSession  # test.sh installs it: its absence is a failure
 
     os.environ["PYSPARK_PYTHON"] = sys.executable  # the workers must import famplan and pyarrow
     session = (

@@ -151,8 +151,9 @@ def partials(
 
     ``per="partition"`` (the default) runs famplan once per Spark partition, on all the
     communities it holds (``repartition(community).mapInArrow``: no sort, fewer and larger
-    calls; about 1.7 times faster on 1M persons here); ``per="community"`` once per community
-    (``groupBy(community).applyInArrow``). Both give the same rows."""
+    calls, but each worker holds many communities at once); ``per="community"`` once per
+    community (``groupBy(community).applyInArrow``). Both give the same rows, in about the
+    same time on 1M persons here (docs/scale-out.md)."""
     rates = list(rates) if not isinstance(rates, (str, tuple)) else [rates]
     job = _shard_job(rates, by, on, period, as_of, basis)
     rows = shard_rows(areas, households, persons, visits)
