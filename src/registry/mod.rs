@@ -896,7 +896,7 @@ impl Registry {
     /// let e = Event::new("x1", "2026-07-01".parse()?, "k1", EventKind::Died { person: "p2".into() });
     /// back.apply(e)?;
     /// assert_eq!(back.events().len(), 1);
-    /// # Ok::<(), famplan::Error>(())
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     pub fn from_checkpoint(checkpoint: Checkpoint) -> Registry {
         Registry { state: checkpoint.0.clone(), base: checkpoint.0, ..Registry::default() }
