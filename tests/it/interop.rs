@@ -1,20 +1,10 @@
 //! Reports for exchange: the report workbook (read back with calamine), the flat data-value
 //! file, and FHIR R4 (parsed back and checked field by field against the rates).
 
-use famplan::io::{ImportMode, SnapshotFiles, read_snapshot};
 use famplan::{GroupBy, Params, RateCode, RateReport, Registry, write_data_values};
 
-const SMALL: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/testdata/snapshot/small");
-
 fn small() -> Registry {
-    let f = |n: &str| std::fs::read(format!("{SMALL}/{n}")).unwrap();
-    let (a, h, p, v) = (f("areas.csv"), f("households.csv"), f("persons.csv"), f("visits.csv"));
-    let files = SnapshotFiles::new()
-        .areas("areas.csv", &a[..])
-        .households("households.csv", &h[..])
-        .persons("persons.csv", &p[..])
-        .visits("visits.csv", &v[..]);
-    read_snapshot(files, ImportMode::AllOrNothing).unwrap().0
+    crate::snapshot::small_registry()
 }
 
 const CODES: [RateCode; 3] = [RateCode::CaseFileRate, RateCode::Cpr, RateCode::FloatingCheckRate];

@@ -14,6 +14,11 @@ pub(crate) fn small() -> [String; 4] {
     [file("areas.csv"), file("households.csv"), file("persons.csv"), file("visits.csv")]
 }
 
+/// The small snapshot as a registry.
+pub(crate) fn small_registry() -> Registry {
+    read(&small(), ImportMode::AllOrNothing).unwrap().0
+}
+
 pub(crate) fn read(files: &[String; 4], mode: ImportMode) -> Result<(Registry, famplan::io::ImportSummary), Error> {
     read_with_visits(files, files[3].as_bytes(), mode)
 }

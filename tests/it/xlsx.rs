@@ -2,25 +2,16 @@
 //! tool, bad cells reported by their address.
 
 use famplan::io::{
-    ImportMode, SnapshotFiles, SnapshotWorkbook, SnapshotWriters, read_snapshot, read_snapshot_xlsx, write_snapshot,
-    write_snapshot_xlsx,
+    ImportMode, SnapshotWorkbook, SnapshotWriters, read_snapshot_xlsx, write_snapshot, write_snapshot_xlsx,
 };
 use famplan::{Error, Event, EventKind, Registry};
 use rust_xlsxwriter::Workbook;
 use std::io::Cursor;
 
-const SMALL: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/testdata/snapshot/small");
 const LEDGER_ZH: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/testdata/xlsx/ledger_zh.xlsx");
 
 fn small() -> Registry {
-    let f = |n: &str| std::fs::read(format!("{SMALL}/{n}")).unwrap();
-    let (a, h, p, v) = (f("areas.csv"), f("households.csv"), f("persons.csv"), f("visits.csv"));
-    let files = SnapshotFiles::new()
-        .areas("areas.csv", &a[..])
-        .households("households.csv", &h[..])
-        .persons("persons.csv", &p[..])
-        .visits("visits.csv", &v[..]);
-    read_snapshot(files, ImportMode::AllOrNothing).unwrap().0
+    crate::snapshot::small_registry()
 }
 
 /// What `write_snapshot` writes for a registry: the four CSV files.
