@@ -336,7 +336,7 @@ impl Store {
                 }
                 None => {
                     self.cache = Some((generation, load_registry(&tx)?));
-                    save = true;
+                    save = checkpoint::due(&tx)?;
                 }
             }
         }

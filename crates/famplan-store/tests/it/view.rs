@@ -58,42 +58,61 @@ fn a_cold_view_reads_the_checkpoint_and_answers_as_the_full_load() {
 #[test]
 fn events_recorded_after_the_checkpoint_are_applied_on_top() {
     let mut f = Fixture::new();
-    import_good(&mut f.store);
+    let demo_events = demo(&mut f);
     let saved = checkpoint_seq(&f.db());
-    // Recorded through a fresh handle: it writes over the view, not the full load. The
-    // marriage is recorded after the visit that followed it (a late record, placed at its date).
+    let want = full(&f.db());
+    // Two residents of the demo, alive on its last day.
+    let end: chrono::NaiveDate = "2026-11-28".parse().unwrap();
+    let alive: Vec<String> = want
+        .persons()
+        .filter(|p| p.state_on(end).is_some_and(|s| s.residency.is_resident()))
+        .map(|p| p.id().to_string())
+        .take(2)
+        .collect();
+    let event = |json: String| serde_json::from_str::<Event>(&json).unwrap();
+    let death = event(format!(
+        r#"{{"id":"x-death","date":"2026-11-28","recorded_at":"2026-11-28T09:00:00","recorded_by":"k1","kind":"died","person":"{}"}}"#,
+        alive[0]
+    ));
+    // A visit recorded after the death but dated a month before it (a late record).
+    let visit = event(format!(
+        r#"{{"id":"x-visit","date":"2026-10-28","recorded_at":"2026-11-28T10:00:00","recorded_by":"k1","kind":"visit_recorded","person":"{}","visit":"marriage_home"}}"#,
+        alive[1]
+    ));
+    // Recorded through a fresh handle: it writes over the view, not the full load.
     let mut store = Store::open(f.db()).unwrap();
-    let events = crate::roundtrip::marriage_and_visit();
-    store.record(events[1].clone()).unwrap();
-    store.record(events[0].clone()).unwrap();
+    store.record(death.clone()).unwrap();
+    store.record(visit.clone()).unwrap();
     // The same id again is a duplicate, found in the table.
-    assert!(store.record(events[0].clone()).unwrap_err().to_string().contains("e1"));
+    assert!(store.record(death.clone()).unwrap_err().to_string().contains("x-death"));
     assert_eq!(checkpoint_seq(&f.db()), saved, "two events do not make a new checkpoint");
     let mut cold = Store::open(f.db()).unwrap();
     let view = cold.view().unwrap();
-    assert_eq!(view.events(), &events[..], "the events after the checkpoint, applied on top");
-    assert!(same_state(view, &full(&f.db())));
+    assert_eq!(view.events(), &[visit, death][..], "the events after the checkpoint, applied on top");
+    let after = full(&f.db());
+    assert_eq!(after.events().len(), demo_events.len() + 2);
+    assert!(same_state(view, &after));
 }
 
 #[test]
 fn a_conflict_after_the_checkpoint_is_decided_by_the_full_load() {
     let mut f = Fixture::new();
-    import_good(&mut f.store);
-    let events = crate::roundtrip::marriage_and_visit();
-    f.store.append(events.clone()).unwrap();
-    // Another device married p3 a day earlier: in canonical order that one applies and e1
-    // becomes the conflict — which applying the new event on top of the checkpoint cannot see.
-    let mut other = events[0].clone();
+    let events = demo(&mut f);
+    // Another device married one of the demo's brides a day earlier: in canonical order that
+    // one applies and the demo's marriage becomes the conflict — which applying the new event
+    // on top of the checkpoint cannot see.
+    let married = events.iter().find(|e| e.kind.code() == "married").unwrap();
+    let mut other = married.clone();
     other.id = "other-device".into();
-    other.date = "2026-02-13".parse().unwrap();
+    other.date = married.date.pred_opt().unwrap();
     let mut store = Store::open(f.db()).unwrap();
     let report = store.merge(vec![other]).unwrap();
     assert_eq!(report.conflicts.len(), 1);
     let mut cold = Store::open(f.db()).unwrap();
     let want = full(&f.db());
-    assert_eq!(want.conflicts()[0].event.id.as_str(), "e1");
+    assert_eq!(want.conflicts()[0].event.id, married.id);
     assert!(same_state(cold.view().unwrap(), &want));
-    assert_eq!(cold.status_on("2026-06-30".parse().unwrap()).unwrap().conflicts, 1);
+    assert_eq!(cold.status_on("2026-11-28".parse().unwrap()).unwrap().conflicts, 1);
 }
 
 #[test]
@@ -112,16 +131,16 @@ fn a_damaged_or_foreign_checkpoint_is_rebuilt_from_the_log() {
 }
 
 #[test]
-fn a_snapshot_import_replaces_the_checkpoint() {
+fn a_snapshot_import_drops_the_checkpoint_and_a_short_log_keeps_none() {
     let mut f = Fixture::new();
     // Events first (they need the snapshot's people: refused now, merged as conflicts).
     f.store.merge(crate::roundtrip::marriage_and_visit()).unwrap();
-    assert_eq!(checkpoint_seq(&f.db()), Some(2));
+    assert_eq!(checkpoint_seq(&f.db()), None, "two events are not worth a checkpoint");
     import_good(&mut f.store);
     let want = full(&f.db());
     assert!(want.conflicts().is_empty(), "the snapshot brought p3: both events apply now");
     let mut cold = Store::open(f.db()).unwrap();
-    let view = cold.view().unwrap();
-    assert!(view.events().is_empty(), "a fresh checkpoint folds the rows and both events");
-    assert!(same_state(view, &want));
+    // No checkpoint: the view is the full load (rows, then the short log).
+    assert!(same_state(cold.view().unwrap(), &want));
+    assert_eq!(checkpoint_seq(&f.db()), None);
 }
