@@ -68,13 +68,18 @@ pub fn parse_date(s: &str) -> Option<NaiveDate> {
 }
 
 pub(crate) fn parse_date_bytes(b: &[u8]) -> Option<NaiveDate> {
-    if b.len() != 10 || b[4] != b'-' || b[7] != b'-' {
+    // Runs for every date of a snapshot: one length check, eight digit checks, no loops.
+    let b: &[u8; 10] = b.try_into().ok()?;
+    if b[4] != b'-' || b[7] != b'-' {
         return None;
     }
-    let num = |r: &[u8]| -> Option<u32> {
-        r.iter().try_fold(0u32, |acc, &c| c.is_ascii_digit().then(|| acc * 10 + u32::from(c - b'0')))
-    };
-    NaiveDate::from_ymd_opt(num(&b[0..4])? as i32, num(&b[5..7])?, num(&b[8..10])?)
+    let d = |i: usize| u32::from(b[i].wrapping_sub(b'0'));
+    let digits = [d(0), d(1), d(2), d(3), d(5), d(6), d(8), d(9)];
+    if digits.iter().any(|&x| x > 9) {
+        return None;
+    }
+    let [y0, y1, y2, y3, m0, m1, d0, d1] = digits;
+    NaiveDate::from_ymd_opt((y0 * 1000 + y1 * 100 + y2 * 10 + y3) as i32, m0 * 10 + m1, d0 * 10 + d1)
 }
 
 /// An inclusive date range `[start, end]` (DOMAIN §1).

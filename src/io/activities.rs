@@ -74,8 +74,8 @@ fn activity(row: &Row<'_>) -> Result<Activity, Error> {
     Ok(Activity {
         date,
         kind,
-        theme: row.text(2)?.to_string(),
-        audience: row.text(3)?.to_string(),
+        theme: row.text(2).to_string(),
+        audience: row.text(3).to_string(),
         materials: row.parse(4)?.unwrap_or(0),
         brief_reported: brief,
     })

@@ -789,7 +789,7 @@ fn person_row<'a>(row: &Row<'a>) -> Result<PersonRow<'a>, Error> {
         marital_since: row.date(14)?,
         residency_since: row.date(15)?,
         case_file_opened: row.date(16)?,
-        tags: row.text(17)?.split([';', '|']).map(str::trim).filter(|t| !t.is_empty()).collect(),
+        tags: row.text(17).split([';', '|']).map(str::trim).filter(|t| !t.is_empty()).collect(),
     })
 }
 

@@ -484,15 +484,15 @@ impl State {
         origin: u32,
     ) -> Result<(), Rejection> {
         let rec = &self.persons[p as usize];
-        let who = self.person_ids.get_str(p);
+        let who = || self.person_ids.get_str(p).to_string();
         if on < rec.birth {
-            return Err(Rejection::BeforeBirth { person: who.to_string(), on, birth: rec.birth });
+            return Err(Rejection::BeforeBirth { person: who(), on, birth: rec.birth });
         }
         if kind.is_empty() {
             return Err(Rejection::InvalidValue { field: "kind", reason: "a visit needs a kind".into() });
         }
         if self.fold_on(p, day(on)).left {
-            return Err(Rejection::Departed { person: who.to_string(), on });
+            return Err(Rejection::Departed { person: who(), on });
         }
         if !self.visit_ids.intern(id).1 {
             return Err(Rejection::Duplicate { kind: "visit", id: id.to_string() });

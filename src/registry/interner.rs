@@ -35,7 +35,15 @@ fn number(s: &str) -> Option<usize> {
     if b.is_empty() || b.len() > 9 || (b[0] == b'0' && b.len() > 1) {
         return None;
     }
-    b.iter().try_fold(0usize, |acc, &c| c.is_ascii_digit().then(|| acc * 10 + usize::from(c - b'0')))
+    let mut v = 0usize;
+    for &c in b {
+        let digit = c.wrapping_sub(b'0');
+        if digit > 9 {
+            return None;
+        }
+        v = v * 10 + usize::from(digit);
+    }
+    Some(v)
 }
 
 fn arena_str<'a>(text: &'a str, ends: &[u32], i: u32) -> &'a str {

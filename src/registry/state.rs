@@ -245,7 +245,7 @@ impl From<Vec<Box<str>>> for Codes {
 
 impl Codes {
     pub(crate) fn intern(&mut self, s: &str) -> u32 {
-        if let Some(&i) = self.index.get(s) {
+        if let Some(i) = self.find(s) {
             return i;
         }
         let i = self.names.len() as u32;
@@ -254,6 +254,11 @@ impl Codes {
         i
     }
     pub(crate) fn find(&self, s: &str) -> Option<u32> {
+        // A handful of codes (visit kinds, outcomes) is found faster by comparing than by
+        // hashing: this runs once for each visit of a snapshot.
+        if self.names.len() <= 16 {
+            return self.names.iter().position(|n| **n == *s).map(|i| i as u32);
+        }
         self.index.get(s).copied()
     }
     pub(crate) fn name(&self, i: u32) -> &str {
