@@ -359,8 +359,8 @@ impl SnapshotBuilder {
             registered: UNDATED,
             dissolved: NEVER,
             kind: row.kind,
-            place: PlaceRec { grid, group: NONE, building: NONE, address: None },
-            moves: Vec::new(),
+            place: PlaceRec { grid, group: NONE, building: NONE, address: NONE },
+            moves: None,
         });
         self.summary.households += 1;
         Ok(())

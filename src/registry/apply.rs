@@ -29,6 +29,8 @@ impl State {
         self.household_ids.find(id.as_str()).ok_or_else(|| unknown("household", id.as_str()))
     }
 
+    /// Checks a place against the area tree; its address is kept only by [`State::keep_address`],
+    /// once nothing else can refuse the change.
     pub(crate) fn place(&self, p: &Place) -> Result<PlaceRec, Rejection> {
         let grid = self.areas.grid_index(p.grid.as_str()).ok_or_else(|| unknown("grid", p.grid.as_str()))?;
         let group = match &p.group {
@@ -44,7 +46,16 @@ impl State {
             }
             None => NONE,
         };
-        Ok(PlaceRec { grid, group, building, address: p.address.as_deref().map(Into::into) })
+        Ok(PlaceRec { grid, group, building, address: NONE })
+    }
+
+    /// Stores a checked place's address and returns the place that points to it.
+    pub(crate) fn keep_address(&mut self, mut rec: PlaceRec, p: &Place) -> PlaceRec {
+        if let Some(a) = &p.address {
+            rec.address = self.addresses.len() as u32;
+            self.addresses.push(a.as_str().into());
+        }
+        rec
     }
 
     fn fact(&mut self, p: u32, f: Fact) -> Result<(), Rejection> {
@@ -69,24 +80,24 @@ impl State {
                 if self.household_ids.find(household.as_str()).is_some() {
                     return Err(Rejection::Duplicate { kind: "household", id: household.to_string() });
                 }
-                let place = self.place(place)?;
+                let checked = self.place(place)?;
+                let place = self.keep_address(checked, place);
                 self.household_ids.intern(household.as_str());
                 self.households.push(HouseholdRec {
                     registered: d,
                     dissolved: NEVER,
                     kind: *housing,
                     place,
-                    moves: Vec::new(),
+                    moves: None,
                 });
                 Ok(())
             }
             EventKind::HouseholdMoved { household, place } => {
                 let h = self.household_ix(household)?;
                 self.household_ok(h, d)?;
-                let place = self.place(place)?;
-                let rec = &mut self.households[h as usize];
-                let pos = rec.moves.partition_point(|(on, _)| *on <= d);
-                rec.moves.insert(pos, (d, place));
+                let checked = self.place(place)?;
+                let place = self.keep_address(checked, place);
+                self.households[h as usize].add_move(d, place);
                 Ok(())
             }
             EventKind::HouseholdDissolved { household } => {
@@ -500,9 +511,8 @@ impl State {
         let kind = self.visit_kinds.intern(kind) as u16;
         let outcome = outcome.map(|o| self.outcomes.intern(o) as u16).unwrap_or(u16::MAX);
         let visitor = visitor.map(|v| self.staff.intern(v)).unwrap_or(NONE);
-        let v = self.visits.len() as u32;
         let next = self.persons[p as usize].first_visit;
-        self.visits.push(VisitRec { person: p, date: on, kind, outcome, next, origin, visitor });
+        let v = self.push_visit(VisitRec { person: p, date: on, kind, outcome, next }, VisitMeta { origin, visitor });
         self.persons[p as usize].first_visit = v;
         Ok(())
     }

@@ -747,7 +747,7 @@ impl Registry {
         }
         for h in self.household_ids() {
             let rec = &st.households[st.household_ids.find(h).expect("listed") as usize];
-            let moves: Vec<_> = rec.moves.iter().map(|(d, p)| (date(*d), st.place_view(p))).collect();
+            let moves: Vec<_> = rec.move_list().iter().map(|(d, p)| (date(*d), st.place_view(p))).collect();
             out.push(format!(
                 "household {h} {:?} {:?} {:?} {:?} {moves:?}",
                 rec.kind,
@@ -866,7 +866,7 @@ impl<'de> serde::Deserialize<'de> for Checkpoint {
 
 /// Bumped whenever the layout of [`State`] changes; an older checkpoint is then refused
 /// (a store rebuilds it from the events).
-const CHECKPOINT_FORMAT: u32 = 1;
+const CHECKPOINT_FORMAT: u32 = 2;
 
 impl Registry {
     /// The folded state, to save (see [`Checkpoint`]). Cheap: it shares the state.
@@ -922,7 +922,7 @@ impl State {
             grid: GridId::new(self.grid_str(p.grid)),
             group: opt(crate::AreaLevel::Group, p.group).map(crate::GroupId::new),
             building: opt(crate::AreaLevel::Building, p.building).map(crate::BuildingId::new),
-            address: p.address.as_deref().map(Into::into),
+            address: (p.address != NONE).then(|| self.addresses[p.address as usize].to_string()),
         }
     }
 
@@ -933,7 +933,7 @@ impl State {
             date: v.date,
             kind: self.visit_kinds.name(u32::from(v.kind)),
             outcome: (v.outcome != u16::MAX).then(|| self.outcomes.name(u32::from(v.outcome))),
-            visitor: (v.visitor != NONE).then(|| self.staff.name(v.visitor)),
+            visitor: Some(self.visit_meta(i).visitor).filter(|&s| s != NONE).map(|s| self.staff.name(s)),
         }
     }
 

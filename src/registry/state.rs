@@ -149,34 +149,57 @@ pub(crate) struct PersonRec {
     pub extra: Option<Box<PersonExtra>>,
 }
 
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+/// Where a household lives: area indexes and its street address, 16 bytes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub(crate) struct PlaceRec {
     pub grid: u32,
     pub group: u32,
     pub building: u32,
-    pub address: Option<Box<str>>,
+    /// Index into [`State::addresses`], or `NONE`.
+    pub address: u32,
 }
 
+/// A household, 40 bytes: most never move, so their moves cost one null pointer.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub(crate) struct HouseholdRec {
     pub registered: i32,
     pub dissolved: i32,
     pub kind: HousingKind,
     pub place: PlaceRec,
-    pub moves: Vec<(i32, PlaceRec)>,
+    /// The moves, in date order; `None` for a household that never moved. Boxed so that
+    /// the field is one pointer (8 bytes) instead of a vector's 24.
+    #[allow(clippy::box_collection)]
+    pub moves: Option<Box<Vec<(i32, PlaceRec)>>>,
 }
 
 impl HouseholdRec {
+    fn moves(&self) -> &[(i32, PlaceRec)] {
+        self.moves.as_deref().map(Vec::as_slice).unwrap_or(&[])
+    }
+
+    /// The moves, in date order.
+    pub(crate) fn move_list(&self) -> &[(i32, PlaceRec)] {
+        self.moves()
+    }
+
     pub(crate) fn place_on(&self, d: i32) -> &PlaceRec {
-        self.moves.iter().rev().find(|(on, _)| *on <= d).map(|(_, p)| p).unwrap_or(&self.place)
+        self.moves().iter().rev().find(|(on, _)| *on <= d).map(|(_, p)| p).unwrap_or(&self.place)
     }
 
     pub(crate) fn current(&self) -> &PlaceRec {
-        self.moves.last().map(|(_, p)| p).unwrap_or(&self.place)
+        self.moves().last().map(|(_, p)| p).unwrap_or(&self.place)
+    }
+
+    /// Adds a move dated `d`, after any move on the same day.
+    pub(crate) fn add_move(&mut self, d: i32, place: PlaceRec) {
+        let moves = self.moves.get_or_insert_with(Default::default);
+        let pos = moves.partition_point(|(on, _)| *on <= d);
+        moves.insert(pos, (d, place));
     }
 }
 
-/// One visit. `next` chains the visits of one person, newest first.
+/// One visit, 16 bytes. `next` chains the visits of one person, newest first. Who made it
+/// and which event recorded it are in [`VisitMeta`], apart: a snapshot's visits have neither.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub(crate) struct VisitRec {
     pub person: u32,
@@ -185,8 +208,18 @@ pub(crate) struct VisitRec {
     pub kind: u16,
     pub outcome: u16,
     pub next: u32,
+}
+
+/// The event that recorded a visit and the staff member who made it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub(crate) struct VisitMeta {
     pub origin: u32,
     pub visitor: u32,
+}
+
+impl VisitMeta {
+    /// A visit from a snapshot row: no event, no visitor.
+    pub(crate) const NONE: VisitMeta = VisitMeta { origin: NO_EVENT, visitor: NONE };
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -271,6 +304,8 @@ pub(crate) struct State {
     pub areas: Areas,
     pub household_ids: IdTable,
     pub households: Vec<HouseholdRec>,
+    /// The street addresses of [`PlaceRec::address`], as given.
+    pub addresses: Vec<Box<str>>,
     pub person_ids: IdTable,
     pub persons: Vec<PersonRec>,
     pub facts: Vec<Fact>,
@@ -278,6 +313,9 @@ pub(crate) struct State {
     pub details: Vec<Detail>,
     pub visit_ids: IdTable,
     pub visits: Vec<VisitRec>,
+    /// Parallel to `visits` up to its length; a visit past it has [`VisitMeta::NONE`]. Empty
+    /// for a snapshot, so its visits cost 16 bytes each, not 24.
+    pub visit_meta: Vec<VisitMeta>,
     pub visit_kinds: Codes,
     pub outcomes: Codes,
     pub staff: Codes,
@@ -665,6 +703,22 @@ impl State {
         (0..64).filter(|i| bits & (1u64 << i) != 0).map(|i| Tag::new(self.tags.name(i))).collect()
     }
 
+    /// The event and visitor of visit `v`.
+    pub(crate) fn visit_meta(&self, v: u32) -> VisitMeta {
+        self.visit_meta.get(v as usize).copied().unwrap_or(VisitMeta::NONE)
+    }
+
+    /// Appends a visit: the one place `visits` and `visit_meta` grow.
+    pub(crate) fn push_visit(&mut self, rec: VisitRec, meta: VisitMeta) -> u32 {
+        let v = self.visits.len() as u32;
+        if meta != VisitMeta::NONE {
+            self.visit_meta.resize(v as usize, VisitMeta::NONE);
+            self.visit_meta.push(meta);
+        }
+        self.visits.push(rec);
+        v
+    }
+
     pub(crate) fn person_visits(&self, p: u32) -> impl Iterator<Item = &VisitRec> + '_ {
         let mut v = self.persons[p as usize].first_visit;
         std::iter::from_fn(move || {
@@ -702,6 +756,7 @@ impl State {
             + self.household_ids.heap_bytes()
             + self.facts.capacity() * size_of::<Fact>()
             + self.visits.capacity() * size_of::<VisitRec>()
+            + self.visit_meta.capacity() * size_of::<VisitMeta>()
             + self.visit_ids.heap_bytes()
             + self.event_ids.heap_bytes()
             + self.details.capacity() * size_of::<Detail>()
@@ -716,7 +771,9 @@ mod tests {
     fn sizes_stay_small() {
         assert_eq!(std::mem::size_of::<Fact>(), 16);
         assert!(std::mem::size_of::<PersonRec>() <= 56, "{}", std::mem::size_of::<PersonRec>());
-        assert!(std::mem::size_of::<VisitRec>() <= 24);
+        assert_eq!(std::mem::size_of::<PlaceRec>(), 16);
+        assert_eq!(std::mem::size_of::<HouseholdRec>(), 40);
+        assert_eq!(std::mem::size_of::<VisitRec>(), 16);
     }
 }
 

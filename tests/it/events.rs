@@ -27,6 +27,33 @@ fn area_tree_and_keepers() {
 }
 
 #[test]
+fn household_addresses_follow_its_moves_and_a_refused_move_keeps_nothing() {
+    let mut w = World::new();
+    let at = |grid: &str, address: &str| Place { address: Some(address.into()), ..Place::grid(grid) };
+    w.ok(
+        "2005-01-01",
+        K::HouseholdRegistered {
+            household: "h3".into(), housing: HousingKind::Owner, place: at("g1", "幸福路1号")
+        },
+    );
+    // Sent out of date order: the later move first.
+    w.ok("2022-03-01", K::HouseholdMoved { household: "h3".into(), place: at("g2", "幸福路9号") });
+    w.ok("2021-03-01", K::HouseholdMoved { household: "h3".into(), place: Place::grid("g2") });
+    let address = |w: &World| w.reg.household(&"h3".into()).unwrap().place.address.clone();
+    assert_eq!(address(&w).as_deref(), Some("幸福路9号"));
+    // A move to an unknown grid is refused and keeps neither the move nor its address.
+    let before = w.reg.clone();
+    let checkpoint = serde_json::to_string(&before.checkpoint()).unwrap();
+    assert!(w.send("2023-01-01", K::HouseholdMoved { household: "h3".into(), place: at("g9", "别处") }).is_err());
+    assert_eq!(w.reg, before);
+    assert_eq!(serde_json::to_string(&w.reg.checkpoint()).unwrap(), checkpoint);
+    // The checkpoint carries the addresses and moves: read back, the state is the same.
+    let back = famplan::Registry::from_checkpoint(serde_json::from_str(&checkpoint).unwrap());
+    assert_eq!(serde_json::to_string(&back.checkpoint()).unwrap(), checkpoint);
+    assert_eq!(back.household(&"h3".into()).unwrap().place.address.as_deref(), Some("幸福路9号"));
+}
+
+#[test]
 fn household_moves_are_dated_and_dissolution_needs_an_empty_household() {
     let mut w = World::new();
     w.person("a", Sex::Female, "1990-01-01", M::Single);
