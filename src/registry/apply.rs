@@ -502,7 +502,10 @@ impl State {
         if kind.is_empty() {
             return Err(Rejection::InvalidValue { field: "kind", reason: "a visit needs a kind".into() });
         }
-        if self.fold_on(p, day(on)).left {
+        // Only a move out or a death makes a person "left": without one, no fold is needed
+        // (a snapshot's persons have neither, and this runs for each of their visits).
+        let may_have_left = self.facts_of(p).iter().any(|f| matches!(f.change, Change::MovedOut { .. } | Change::Died));
+        if may_have_left && self.fold_on(p, day(on)).left {
             return Err(Rejection::Departed { person: who(), on });
         }
         if !self.visit_ids.intern(id).1 {
