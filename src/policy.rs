@@ -194,12 +194,12 @@ impl PolicySet {
             return Err(invalid(line, "province".into(), format!("`{p}` is not a two-digit province code")));
         }
         let line_of = |lines: &[u64], i: usize| lines.get(i).copied().unwrap_or(0);
-        let field_of = |msg: &str| msg.split('`').nth(1).map(|f| format!(".{f}")).unwrap_or_default();
+        let field_of = |msg: &str, v: &toml::Value| bad_key(msg, v).map(|f| format!(".{f}")).unwrap_or_default();
         let mut birth: Vec<BirthRule> = Vec::new();
         for (i, v) in parsed.birth.into_iter().enumerate() {
             let line = line_of(&birth_lines, i);
-            let r = BirthRule::deserialize(v).map_err(|e| {
-                let f = field_of(e.message());
+            let r = BirthRule::deserialize(v.clone()).map_err(|e| {
+                let f = field_of(e.message(), &v);
                 invalid(line, format!("birth[{i}]{f}"), e.message().to_string())
             })?;
             let at = |f: &str| format!("birth[{i}].{f}");
@@ -224,8 +224,8 @@ impl PolicySet {
         let mut reward: Vec<RewardScheme> = Vec::new();
         for (i, v) in parsed.reward.into_iter().enumerate() {
             let line = line_of(&reward_lines, i);
-            let r = RewardScheme::deserialize(v).map_err(|e| {
-                let f = field_of(e.message());
+            let r = RewardScheme::deserialize(v.clone()).map_err(|e| {
+                let f = field_of(e.message(), &v);
                 invalid(line, format!("reward[{i}]{f}"), e.message().to_string())
             })?;
             let at = |f: &str| format!("reward[{i}].{f}");
@@ -391,6 +391,29 @@ impl PolicySet {
         out.sort_by(|a, b| (a.due, &a.scheme).cmp(&(b.due, &b.scheme)));
         out
     }
+}
+
+/// The key a rule's deserialisation error is about: the one the message names for a missing
+/// or unknown field, else the first key whose value does not read as its type.
+fn bad_key(msg: &str, v: &toml::Value) -> Option<String> {
+    if msg.starts_with("missing field") || msg.starts_with("unknown field") {
+        return msg.split('`').nth(1).map(str::to_string);
+    }
+    fn fails<T: serde::de::DeserializeOwned>(v: &toml::Value) -> bool {
+        T::deserialize(v.clone()).is_err()
+    }
+    v.as_table()?
+        .iter()
+        .find(|(k, x)| match k.as_str() {
+            "jurisdiction" | "name" => fails::<String>(x),
+            "from" | "to" => fails::<NaiveDate>(x),
+            "compliant_up_to" | "approval_up_to" => fails::<u8>(x),
+            "social_maintenance_fee" => fails::<bool>(x),
+            "amount_fen" => fails::<u64>(x),
+            "per" => fails::<RewardPeriod>(x),
+            _ => false,
+        })
+        .map(|(k, _)| k.clone())
 }
 
 fn overlap(a0: NaiveDate, a1: Option<NaiveDate>, b0: NaiveDate, b1: Option<NaiveDate>) -> bool {
