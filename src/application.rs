@@ -8,7 +8,8 @@
 use crate::person::code_enum;
 use crate::registry::state::{Change, Fact, State, date};
 use crate::{
-    CertificateAction, CertificateKind, ConsultationTopic, EventId, GridId, PersonId, PolicySet, Registry, Rejection,
+    CertificateAction, CertificateKind, ConsultationTopic, Event, EventId, EventKind, GridId, PersonId, PolicySet,
+    Registry, Rejection,
 };
 use chrono::{Duration, Months, NaiveDate};
 use serde::{Deserialize, Serialize};
@@ -214,6 +215,23 @@ impl Application {
     }
 }
 
+/// 资格复核 — an application the facts known now make ineligible on its date (see
+/// [`Registry::eligibility_flags`]).
+///
+/// # Example
+///
+/// ```
+/// let reg = famplan::Registry::example();
+/// assert!(reg.eligibility_flags("2026-06-30".parse().unwrap(), &Default::default()).is_empty());
+/// ```
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct EligibilityFlag {
+    /// The application, as of the date asked.
+    pub application: Application,
+    /// Why it is not eligible on its application date.
+    pub reason: String,
+}
+
 /// 咨询/热线记录 — a logged service request and when it was answered.
 ///
 /// # Example
@@ -253,14 +271,9 @@ pub(crate) struct RequestRec {
 }
 
 /// Checks a person's certificate timeline of one kind with the new fact in place: every step
-/// legal, and the new application eligible on its date.
-pub(crate) fn check_timeline(
-    st: &State,
-    p: u32,
-    all: &[Fact],
-    kind: CertificateKind,
-    new: &Fact,
-) -> Result<(), Rejection> {
+/// legal. Eligibility is not judged here (a replay must not re-judge it): see
+/// [`check_new_application`].
+pub(crate) fn check_timeline(all: &[Fact], kind: CertificateKind, new: &Fact) -> Result<(), Rejection> {
     let mut current: Option<CertificateAction> = None;
     for f in all {
         let Change::Certificate(k, action) = f.change else { continue };
@@ -285,16 +298,26 @@ pub(crate) fn check_timeline(
             let from = current.map_or("none", CertificateAction::code);
             return Err(refuse(Rejection::Transition { certificate: kind, from, action, on }));
         }
-        if is_new && action == CertificateAction::Applied {
-            eligible(st, p, kind, on)?;
-        }
         current = Some(action);
     }
     Ok(())
 }
 
+/// The counter's eligibility check of a new application typed in ([`Registry::apply`]): an
+/// `applied` certificate event of a known person is judged on its date against the facts
+/// and the policy as they stand. Anything else passes (the state checks it next).
+pub(crate) fn check_new_application(st: &State, policy: &PolicySet, e: &Event) -> Result<(), Rejection> {
+    let EventKind::Certificate { person, certificate, action: CertificateAction::Applied } = &e.kind else {
+        return Ok(());
+    };
+    match st.person_ids.find(person.as_str()) {
+        Some(p) => eligible(st, policy, p, *certificate, e.date),
+        None => Ok(()),
+    }
+}
+
 /// The eligibility checks of an application on its date.
-fn eligible(st: &State, p: u32, kind: CertificateKind, on: NaiveDate) -> Result<(), Rejection> {
+fn eligible(st: &State, policy: &PolicySet, p: u32, kind: CertificateKind, on: NaiveDate) -> Result<(), Rejection> {
     let not = |reason: String| Err(Rejection::NotEligible { certificate: kind, on, reason });
     match kind {
         CertificateKind::OnlyChildHonour => {
@@ -321,7 +344,7 @@ fn eligible(st: &State, p: u32, kind: CertificateKind, on: NaiveDate) -> Result<
         CertificateKind::FloatingMarriageBirth if on >= FLOATING_CERTIFICATE_LEGACY_FROM => {
             not("the floating-population marriage-and-childbearing certificate is legacy after 2021-09".into())
         }
-        CertificateKind::ExtraChildApproval if !PolicySet::builtin().has_approval(None, on) => {
+        CertificateKind::ExtraChildApproval if !policy.has_approval(None, on) => {
             not("the birth policy in force has no approval (再生育审批)".into())
         }
         _ => Ok(()),
@@ -382,6 +405,54 @@ impl Registry {
             }
         }
         out
+    }
+
+    /// 资格复核 — applications, pending or decided in the person's favour, that the facts and
+    /// the policy known now make ineligible on their application date: the keeper's list of
+    /// documents to review (void, or correct the record), in person order.
+    ///
+    /// Eligibility is judged when an application is typed in ([`Registry::apply`] refuses an
+    /// ineligible one). A fact recorded later but dated earlier — a sibling's birth before an
+    /// only-child certificate was applied for — or an application merged from another device
+    /// cannot undo that decision: the event log stays as it is (a replay does not re-judge
+    /// eligibility, so every arrival order gives the same registry) and the application is
+    /// listed here with the reason, never dropped. Rejected and voided applications need
+    /// nothing and are not listed.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use famplan::{CertificateAction, CertificateKind, Child, ChildRelation, Event, EventKind, PregnancyOutcome, Registry, Sex, TimeLimits};
+    /// let d = |s: &str| s.parse().unwrap();
+    /// let mut reg = Registry::example();
+    /// let child = Child { sex: Sex::Male, birth_date: d("2021-03-01"), order: 1, relation: ChildRelation::Biological };
+    /// reg.apply(Event::new("b1", d("2021-03-01"), "k1", EventKind::PregnancyEnded {
+    ///     person: "p1".into(), outcome: PregnancyOutcome::LiveBirth, children: vec![child] }))?;
+    /// let apply = Event::new("c1", d("2022-05-01"), "k1", EventKind::Certificate {
+    ///     person: "p1".into(), certificate: CertificateKind::OnlyChildHonour, action: CertificateAction::Applied });
+    /// // Typed in at the counter: refused.
+    /// assert!(reg.clone().apply(apply.clone()).is_err());
+    /// // Merged from another device: kept in the log, and listed for review.
+    /// assert!(reg.merge([apply]).conflicts.is_empty());
+    /// let flags = reg.eligibility_flags(d("2026-06-30"), &TimeLimits::default());
+    /// assert_eq!(flags[0].application.event.as_str(), "c1");
+    /// assert!(flags[0].reason.ends_with("(child born 2021-03-01)"));
+    /// # Ok::<(), famplan::Error>(())
+    /// ```
+    pub fn eligibility_flags(&self, on: NaiveDate, limits: &TimeLimits) -> Vec<EligibilityFlag> {
+        let st = self.st();
+        let policy = self.policy();
+        self.applications(on, limits)
+            .into_iter()
+            .filter(|a| !matches!(a.state, CertificateAction::Rejected | CertificateAction::Voided))
+            .filter_map(|a| {
+                let p = st.person_ids.find(a.person.as_str())?;
+                match eligible(st, policy, p, a.kind, a.applied_on) {
+                    Err(Rejection::NotEligible { reason, .. }) => Some(EligibilityFlag { application: a, reason }),
+                    _ => None,
+                }
+            })
+            .collect()
     }
 
     /// 超期申请 — applications still pending after their time limit on a date, the longest

@@ -74,6 +74,7 @@ pub mod _documentation {
     pub mod design {}
 }
 
+pub use application::EligibilityFlag;
 pub use application::{
     Application, FLOATING_CERTIFICATE_LEGACY_FROM, FLOATING_CERTIFICATE_VALID_YEARS, ONLY_CHILD_LAST_BIRTH,
     RequestChannel, ServiceRequest, TimeLimits,
@@ -84,6 +85,7 @@ pub use case_file::{
     MethodSource, PregnancyOutcome, Procedure, StopReason, SupplyRecord,
 };
 pub use date::{Period, add_months, age_on, parse_date};
+pub use disclosure::Hotline;
 pub use disclosure::{
     Audience, Block, CountTable, DisclosureCategory, DisclosureOptions, DisclosurePage, LegalBasis, ListedPerson,
     MaskedAddress, MaskedId, MaskedName, MaskedPhone, Notices, PersonList, PublicCount, PublicItem, PublicText,

@@ -119,6 +119,8 @@ fn in_force(from: NaiveDate, to: Option<NaiveDate>, on: NaiveDate) -> bool {
 #[serde(deny_unknown_fields)]
 struct PolicyFile {
     #[serde(default)]
+    province: Option<String>,
+    #[serde(default)]
     birth: Vec<toml::Value>,
     #[serde(default)]
     reward: Vec<toml::Value>,
@@ -141,6 +143,7 @@ struct PolicyFile {
 /// ```
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct PolicySet {
+    province: Option<String>,
     birth: Vec<BirthRule>,
     reward: Vec<RewardScheme>,
 }
@@ -165,7 +168,7 @@ impl PolicySet {
     /// [`Error::Invalid`] naming the file, the line of the `[[birth]]` / `[[reward]]` entry,
     /// the field and the reason: an unknown field, a bad date, `to` before `from`, two
     /// rules of one jurisdiction in force on the same day, a jurisdiction that is neither
-    /// `national` nor a province code.
+    /// `national` nor a province code, a top-level `province` that is not a province code.
     ///
     /// # Example
     ///
@@ -185,14 +188,18 @@ impl PolicySet {
             text.lines().enumerate().filter(|(_, l)| l.trim_start().starts_with(h)).map(|(n, _)| n as u64 + 1).collect()
         };
         let (birth_lines, reward_lines) = (headers("[[birth]]"), headers("[[reward]]"));
-        let line_of = |lines: &[u64], i: usize| lines.get(i).copied().unwrap_or(0);
-        let field_of = |msg: &str| msg.split('`').nth(1).map(|f| format!(".{f}")).unwrap_or_default();
         let jurisdiction_ok = |j: &str| j == "national" || (j.len() == 2 && j.bytes().all(|b| b.is_ascii_digit()));
+        if let Some(p) = parsed.province.as_deref().filter(|p| *p == "national" || !jurisdiction_ok(p)) {
+            let line = headers("province").first().copied().unwrap_or(1);
+            return Err(invalid(line, "province".into(), format!("`{p}` is not a two-digit province code")));
+        }
+        let line_of = |lines: &[u64], i: usize| lines.get(i).copied().unwrap_or(0);
+        let field_of = |msg: &str, v: &toml::Value| bad_key(msg, v).map(|f| format!(".{f}")).unwrap_or_default();
         let mut birth: Vec<BirthRule> = Vec::new();
         for (i, v) in parsed.birth.into_iter().enumerate() {
             let line = line_of(&birth_lines, i);
-            let r = BirthRule::deserialize(v).map_err(|e| {
-                let f = field_of(e.message());
+            let r = BirthRule::deserialize(v.clone()).map_err(|e| {
+                let f = field_of(e.message(), &v);
                 invalid(line, format!("birth[{i}]{f}"), e.message().to_string())
             })?;
             let at = |f: &str| format!("birth[{i}].{f}");
@@ -217,8 +224,8 @@ impl PolicySet {
         let mut reward: Vec<RewardScheme> = Vec::new();
         for (i, v) in parsed.reward.into_iter().enumerate() {
             let line = line_of(&reward_lines, i);
-            let r = RewardScheme::deserialize(v).map_err(|e| {
-                let f = field_of(e.message());
+            let r = RewardScheme::deserialize(v.clone()).map_err(|e| {
+                let f = field_of(e.message(), &v);
                 invalid(line, format!("reward[{i}]{f}"), e.message().to_string())
             })?;
             let at = |f: &str| format!("reward[{i}].{f}");
@@ -231,7 +238,47 @@ impl PolicySet {
             }
             reward.push(r);
         }
-        Ok(PolicySet { birth, reward })
+        Ok(PolicySet { province: parsed.province, birth, reward })
+    }
+
+    /// The community's own province, from the file's top-level `province = "44"`: the
+    /// jurisdiction used when a caller names none (rates without
+    /// [`Params::province`](crate::Params::province), application eligibility). `None` in
+    /// the built-in file: the national rules.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use famplan::PolicySet;
+    /// assert_eq!(PolicySet::builtin().province(), None);
+    /// let own = PolicySet::from_toml_str("province = \"44\"\n", "policy.toml")?;
+    /// assert_eq!(own.province(), Some("44"));
+    /// # Ok::<(), famplan::Error>(())
+    /// ```
+    pub fn province(&self) -> Option<&str> {
+        self.province.as_deref()
+    }
+
+    /// The reward schemes in force on a date for a province (its own when it has any,
+    /// otherwise the national ones; `None` = the file's own [`province`](PolicySet::province)).
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// let p = famplan::PolicySet::builtin();
+    /// assert_eq!(p.reward_schemes_on(None, "2026-06-30".parse().unwrap()).len(), 1);
+    /// assert!(p.reward_schemes_on(None, "2001-01-01".parse().unwrap()).is_empty());
+    /// ```
+    pub fn reward_schemes_on(&self, province: Option<&str>, on: NaiveDate) -> Vec<&RewardScheme> {
+        let own = self.reward_jurisdiction(province);
+        self.reward.iter().filter(|s| s.jurisdiction == own && in_force(s.from, s.to, on)).collect()
+    }
+
+    fn reward_jurisdiction<'a>(&'a self, province: Option<&'a str>) -> &'a str {
+        province
+            .or(self.province.as_deref())
+            .filter(|p| self.reward.iter().any(|s| s.jurisdiction == *p))
+            .unwrap_or("national")
     }
 
     /// Every birth rule, as written.
@@ -257,7 +304,8 @@ impl PolicySet {
     }
 
     /// The birth rule in force on a date: the province's own rule when it has one for that
-    /// date, otherwise the national one; `None` before the first rule.
+    /// date, otherwise the national one; `None` before the first rule. No province given
+    /// means the file's own [`province`](PolicySet::province), if it names one.
     ///
     /// # Example
     ///
@@ -267,6 +315,7 @@ impl PolicySet {
     /// assert_eq!(p.birth_rule(Some("44"), "2022-01-01".parse().unwrap()).unwrap().compliant_up_to, 3);
     /// ```
     pub fn birth_rule(&self, province: Option<&str>, on: NaiveDate) -> Option<&BirthRule> {
+        let province = province.or(self.province.as_deref());
         let find = |j: &str| self.birth.iter().find(|r| r.jurisdiction == j && in_force(r.from, r.to, on));
         province.and_then(find).or_else(|| find("national"))
     }
@@ -309,7 +358,8 @@ impl PolicySet {
 
     /// The reward payments of one holder that fall due in a period: each scheme pays on the
     /// first day of every month (or year) on which it is in force. A province with schemes
-    /// of its own uses only those; others use the national ones.
+    /// of its own uses only those; others use the national ones (no province given: the
+    /// file's own [`province`](PolicySet::province)).
     ///
     /// # Example
     ///
@@ -321,7 +371,7 @@ impl PolicySet {
     /// assert_eq!(year.iter().map(|x| x.amount_fen).sum::<u64>(), 6000);
     /// ```
     pub fn reward_payments(&self, province: Option<&str>, period: Period) -> Vec<RewardPayment> {
-        let own = province.filter(|p| self.reward.iter().any(|s| s.jurisdiction == *p)).unwrap_or("national");
+        let own = self.reward_jurisdiction(province);
         let mut out = Vec::new();
         for s in self.reward.iter().filter(|s| s.jurisdiction == own) {
             let mut due = match s.per {
@@ -343,6 +393,82 @@ impl PolicySet {
     }
 }
 
+/// The key a rule's deserialisation error is about: the one the message names for a missing
+/// or unknown field, else the first key whose value does not read as its type.
+fn bad_key(msg: &str, v: &toml::Value) -> Option<String> {
+    if msg.starts_with("missing field") || msg.starts_with("unknown field") {
+        return msg.split('`').nth(1).map(str::to_string);
+    }
+    fn fails<T: serde::de::DeserializeOwned>(v: &toml::Value) -> bool {
+        T::deserialize(v.clone()).is_err()
+    }
+    v.as_table()?
+        .iter()
+        .find(|(k, x)| match k.as_str() {
+            "jurisdiction" | "name" => fails::<String>(x),
+            "from" | "to" => fails::<NaiveDate>(x),
+            "compliant_up_to" | "approval_up_to" => fails::<u8>(x),
+            "social_maintenance_fee" => fails::<bool>(x),
+            "amount_fen" => fails::<u64>(x),
+            "per" => fails::<RewardPeriod>(x),
+            _ => false,
+        })
+        .map(|(k, _)| k.clone())
+}
+
 fn overlap(a0: NaiveDate, a1: Option<NaiveDate>, b0: NaiveDate, b1: Option<NaiveDate>) -> bool {
     a0 <= b1.unwrap_or(NaiveDate::MAX) && b0 <= a1.unwrap_or(NaiveDate::MAX)
+}
+
+impl crate::Registry {
+    /// 本社区生育政策 — the birth policy this registry judges by: the community's own
+    /// [`PolicySet`] when one was set ([`Registry::set_policy`]), else the built-in rules.
+    ///
+    /// Everything that judges policy reads it: `policy_compliance_rate` (with
+    /// [`Params::province`](crate::Params::province) or the file's own province), the
+    /// eligibility of a new application ([`Registry::apply`]) and the review list
+    /// ([`Registry::eligibility_flags`]). Reward payments are
+    /// [`reward_payments`](PolicySet::reward_payments) of this set.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// let reg = famplan::Registry::example();
+    /// assert_eq!(reg.policy(), famplan::PolicySet::builtin());
+    /// ```
+    pub fn policy(&self) -> &PolicySet {
+        self.policy.as_deref().unwrap_or_else(|| PolicySet::builtin())
+    }
+
+    /// Sets the community's birth policy. Nothing already recorded changes: the events stay
+    /// as they are, rates are computed with the new rules from now on, new applications are
+    /// judged by them, and applications the new rules make ineligible are listed by
+    /// [`Registry::eligibility_flags`].
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use famplan::{PolicySet, Registry};
+    /// let text = "province = \"44\"\n[[birth]]\njurisdiction = \"44\"\nname = \"two\"\nfrom = \"2010-01-01\"\ncompliant_up_to = 2\n";
+    /// let mut reg = Registry::example();
+    /// reg.set_policy(PolicySet::from_toml_str(text, "policy.toml")?);
+    /// assert_eq!(reg.policy().province(), Some("44"));
+    /// # Ok::<(), famplan::Error>(())
+    /// ```
+    pub fn set_policy(&mut self, policy: PolicySet) {
+        self.policy = Some(std::sync::Arc::new(policy));
+    }
+
+    /// The registry with the community's birth policy set (see [`Registry::set_policy`]).
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// let reg = famplan::Registry::example().with_policy(famplan::PolicySet::builtin().clone());
+    /// assert_eq!(reg.policy().birth_rules().len(), 3);
+    /// ```
+    pub fn with_policy(mut self, policy: PolicySet) -> crate::Registry {
+        self.set_policy(policy);
+        self
+    }
 }

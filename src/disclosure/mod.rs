@@ -8,9 +8,11 @@
 //! ([`PersonList`]) cannot be built without a [`LegalBasis`].
 
 mod dynamic;
+mod hotline;
 pub(crate) mod public;
 mod render;
 
+pub use hotline::Hotline;
 pub use public::{LegalBasis, MaskedAddress, MaskedId, MaskedName, MaskedPhone, PublicCount, PublicText};
 
 use crate::person::code_enum;
@@ -435,6 +437,8 @@ impl PublicItem {
 #[serde(deny_unknown_fields)]
 struct NoticeFile {
     #[serde(default)]
+    hotline: Option<String>,
+    #[serde(default)]
     item: Vec<toml::Value>,
 }
 
@@ -513,6 +517,7 @@ fn community() -> Audience {
 /// ```
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
 pub struct Notices {
+    hotline: Option<Hotline>,
     items: Vec<PublicItem>,
 }
 
@@ -564,6 +569,18 @@ impl Notices {
             let line = e.span().map(|s| text[..s.start].lines().count().max(1) as u64).unwrap_or(0);
             invalid(line, "item", e.message().to_string())
         })?;
+        let hotline = match parsed.hotline.as_deref().map(Hotline::parse) {
+            None => None,
+            Some(Ok(h)) => Some(h),
+            Some(Err(e)) => {
+                let line = text.lines().position(|l| l.trim_start().starts_with("hotline")).map_or(0, |n| n as u64 + 1);
+                let reason = match e {
+                    Error::Invalid { reason, .. } => reason,
+                    other => other.to_string(),
+                };
+                return Err(invalid(line, "hotline", reason));
+            }
+        };
         let lines: Vec<u64> = text
             .lines()
             .enumerate()
@@ -598,7 +615,7 @@ impl Notices {
                 body: row.text.into_iter().map(Block::Text).collect(),
             });
         }
-        Ok(Notices { items })
+        Ok(Notices { hotline, items })
     }
 
     /// Adds a notice.
@@ -612,6 +629,36 @@ impl Notices {
     /// ```
     pub fn push(&mut self, item: PublicItem) {
         self.items.push(item);
+    }
+
+    /// 服务热线 — the community's service hotline (the file's top-level `hotline`), shown at
+    /// the head of its notice pages; `None` shows none.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// let n = famplan::Notices::from_toml_str("hotline = \"0755-12345678\"\n", "notices.toml")?;
+    /// assert_eq!(n.hotline().unwrap().as_str(), "0755-12345678");
+    /// let err = famplan::Notices::from_toml_str("\nhotline = \"12356 or 12345\"\n", "notices.toml").unwrap_err();
+    /// assert!(err.to_string().starts_with("notices.toml:2: hotline: `12356 or 12345` is not a service number"));
+    /// # Ok::<(), famplan::Error>(())
+    /// ```
+    pub fn hotline(&self) -> Option<&Hotline> {
+        self.hotline.as_ref()
+    }
+
+    /// Sets (or, with `None`, removes) the service hotline.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// let mut n = famplan::Notices::default_notices();
+    /// n.set_hotline(Some(famplan::Hotline::parse("12345")?));
+    /// assert_eq!(n.hotline().map(|h| h.as_str()), Some("12345"));
+    /// # Ok::<(), famplan::Error>(())
+    /// ```
+    pub fn set_hotline(&mut self, hotline: Option<Hotline>) {
+        self.hotline = hotline;
     }
 
     /// Every notice, in file order.
@@ -664,6 +711,8 @@ pub struct DisclosurePage {
     pub on: NaiveDate,
     /// Whose board.
     pub board: Audience,
+    /// The community's service hotline ([`Notices::hotline`]), shown at the head of the page.
+    pub hotline: Option<Hotline>,
     /// The notices, by category (in [`DisclosureCategory::ALL`] order), then publish date.
     pub items: Vec<PublicItem>,
 }
@@ -706,7 +755,7 @@ impl DisclosurePage {
         }
         let rank = |c: DisclosureCategory| DisclosureCategory::ALL.iter().position(|x| *x == c);
         items.sort_by_key(|i| (rank(i.category), i.publish_on));
-        Ok(DisclosurePage { on, board: board.clone(), items })
+        Ok(DisclosurePage { on, board: board.clone(), hotline: notices.hotline.clone(), items })
     }
 
     /// The page as Markdown.

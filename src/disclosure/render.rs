@@ -71,6 +71,9 @@ fn md_people(out: &mut String, l: &PersonList) {
 pub(super) fn markdown(page: &DisclosurePage) -> String {
     let mut out = String::new();
     let _ = writeln!(out, "# 计划生育政务公开 — {}公开栏\n\n日期：{}\n", board(&page.board), page.on);
+    if let Some(h) = &page.hotline {
+        let _ = writeln!(out, "服务热线：{}\n", md(h.as_str()));
+    }
     for cat in DisclosureCategory::ALL {
         let _ = writeln!(out, "## {}\n", cat.zh());
         let mut any = false;
@@ -164,6 +167,9 @@ pub(super) fn html(page: &DisclosurePage) -> String {
         t = esc(&title),
         on = page.on
     );
+    if let Some(h) = &page.hotline {
+        let _ = writeln!(out, "<p class=\"meta\">服务热线：{}</p>", esc(h.as_str()));
+    }
     for cat in DisclosureCategory::ALL {
         let _ = writeln!(out, "<section>\n<h2>{}</h2>", esc(cat.zh()));
         let mut any = false;

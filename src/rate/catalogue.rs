@@ -617,7 +617,7 @@ impl<'m> Prepared<'m> {
                     for i in 0..n {
                         let order = children.get(i).map(|c| c.order);
                         let province = ctx.p.province.map(|p| format!("{p:02}"));
-                        let verdict = crate::PolicySet::builtin().judge(province.as_deref(), on, order);
+                        let verdict = ctx.policy.judge(province.as_deref(), on, order);
                         sink.add(unit, Counts::one(verdict == crate::Compliance::Compliant), || {
                             let detail = match order {
                                 Some(o) => format!("birth order {o} on {on}: {verdict}"),

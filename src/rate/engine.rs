@@ -51,6 +51,8 @@ impl Sink for Explain<'_> {
 pub(crate) struct Ctx<'r> {
     pub st: &'r State,
     pub p: Params,
+    /// The birth policy that judges `policy_compliance_rate` (the registry's).
+    pub policy: &'r crate::PolicySet,
     pub level: AreaLevel,
     /// Index of the "no unit" cell (= the number of units).
     pub none: u32,
@@ -63,7 +65,13 @@ pub(crate) struct Ctx<'r> {
 impl<'r> Ctx<'r> {
     pub(crate) fn new(st: &'r State, p: Params, level: AreaLevel) -> Ctx<'r> {
         let none = st.areas.all(level).len() as u32;
-        Ctx { st, p, level, none, p0: day(p.period.start), p1: day(p.period.end), a: day(p.as_of) }
+        let policy = crate::PolicySet::builtin();
+        Ctx { st, p, policy, level, none, p0: day(p.period.start), p1: day(p.period.end), a: day(p.as_of) }
+    }
+
+    /// The same context judging by `policy`.
+    pub(crate) fn with_policy(self, policy: &'r crate::PolicySet) -> Ctx<'r> {
+        Ctx { policy, ..self }
     }
 
     /// True for a day number inside `P` and seen on `A`.
@@ -359,7 +367,7 @@ impl Registry {
     pub fn partials_each(&self, jobs: &[(&Measure, Params)], by: GroupBy) -> Vec<Partial> {
         let st = self.st();
         let level = by.unit_level();
-        let ctxs: Vec<Ctx<'_>> = jobs.iter().map(|(_, p)| Ctx::new(st, *p, level)).collect();
+        let ctxs: Vec<Ctx<'_>> = jobs.iter().map(|(_, p)| Ctx::new(st, *p, level).with_policy(self.policy())).collect();
         let prepared: Vec<Prepared<'_>> = jobs.iter().map(|(m, p)| Prepared::new(st, m, p)).collect();
         let cells = st.areas.all(level).len() + 1;
         let fresh = || -> Vec<Tally> { (0..prepared.len()).map(|_| Tally(vec![Counts::default(); cells])).collect() };
@@ -492,7 +500,7 @@ impl Registry {
     fn explain(&self, measure: &Measure, params: &Params, by: GroupBy, wanted: &dyn Fn(&str) -> bool) -> Vec<Entry> {
         let st = self.st();
         let level = by.unit_level();
-        let ctx = Ctx::new(st, *params, level);
+        let ctx = Ctx::new(st, *params, level).with_policy(self.policy());
         let names = unit_names(st, level);
         let wanted = names.iter().map(|u| wanted(&roll_up(&st.areas, level, u, by))).collect();
         let prepared = Prepared::new(st, measure, params);

@@ -229,7 +229,9 @@ pub struct Params {
     #[serde(default)]
     pub basis: StateBasis,
     /// For `policy_compliance_rate`: the province code (`44`) whose dated birth rules judge
-    /// the births (DOMAIN §11); `None` = the national rules.
+    /// the births (DOMAIN §11); `None` = the province of the registry's
+    /// [policy](crate::Registry::policy), else the national rules. The rules themselves are
+    /// the registry's ([`Registry::set_policy`](crate::Registry::set_policy)).
     #[serde(default)]
     pub province: Option<u8>,
 }

@@ -382,7 +382,7 @@ impl State {
                 let p = self.person_ix(person.as_str())?;
                 let f = at(Change::Certificate(*certificate, *action));
                 let all = self.check_insert(p, &[f])?;
-                crate::application::check_timeline(self, p, &all, *certificate, &f)?;
+                crate::application::check_timeline(&all, *certificate, &f)?;
                 self.set_facts(p, all);
                 Ok(())
             }

@@ -145,6 +145,8 @@ pub struct Registry {
     log: Vec<Event>,
     log_ids: HashSet<EventId>,
     conflicts: Vec<Conflict>,
+    /// The community's birth policy (`None` = the built-in rules); see `Registry::policy`.
+    pub(crate) policy: Option<Arc<crate::PolicySet>>,
 }
 
 impl Registry {
@@ -213,6 +215,10 @@ impl Registry {
         if self.log_ids.contains(&event.id) {
             return Err(reject(&event, Rejection::DuplicateEvent));
         }
+        // Eligibility is the counter's judgement of a new application on what is known now;
+        // a replay does not repeat it (see `Registry::eligibility_flags`).
+        crate::application::check_new_application(&self.state, self.policy(), &event)
+            .map_err(|reason| reject(&event, reason))?;
         match Arc::make_mut(&mut self.state).apply(&event) {
             Ok(()) => {
                 self.insert_log(event);

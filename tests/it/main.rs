@@ -18,6 +18,8 @@ mod events_io;
 mod checkpoint;
 // Properties: arrival order, merge, round trips.
 mod props;
+// A community's own birth policy: the compliance rate, eligibility, the review list.
+mod policy;
 // The publicity calendar (DOMAIN §14): the year's plan, Mother's Day, done / due / late.
 mod publicity;
 // Rates: every catalogue rate worked out by hand (testdata/rates), targets, properties.

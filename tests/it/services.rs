@@ -508,7 +508,11 @@ fn bad_policy_files_name_the_line_and_field() {
             ),
             "p.toml:7: birth[1].from: overlaps birth[0] `a` of the same jurisdiction",
         ),
-        (head.replace("2016-01-01", "2016-13-01"), "p.toml:1: birth[0]: input is out of range"),
+        (head.replace("2016-01-01", "2016-13-01"), "p.toml:1: birth[0].from: input is out of range"),
+        (
+            head.replace("compliant_up_to = 2", "compliant_up_to = \"two\""),
+            "p.toml:1: birth[0].compliant_up_to: invalid type: string \"two\", expected u8",
+        ),
         (format!("{head}approval_up_to = 1\n"), "p.toml:1: birth[0].approval_up_to: must not be below compliant_up_to"),
     ];
     for (text, want) in cases {

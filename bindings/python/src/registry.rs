@@ -334,7 +334,7 @@ impl PyRegistry {
     }
 
     /// Rates grouped by `by`: one row per rate and unit, with the exact counts.
-    #[pyo3(signature = (codes, by = "grid", *, on = None, period = None, as_of = None, method = None, respondent = None, basis = "on_date"))]
+    #[pyo3(signature = (codes, by = "grid", *, on = None, period = None, as_of = None, method = None, respondent = None, basis = "on_date", province = None))]
     #[allow(clippy::too_many_arguments)]
     fn rates(
         &self,
@@ -347,10 +347,14 @@ impl PyRegistry {
         method: Option<&str>,
         respondent: Option<&str>,
         basis: &str,
+        province: Option<u8>,
     ) -> PyResult<PyFrame> {
         let measures = convert::measures(codes)?;
         let by = convert::group_by(by)?;
-        let params = self.params(on, period, as_of, method, respondent, basis)?;
+        let mut params = self.params(on, period, as_of, method, respondent, basis)?;
+        if let Some(p) = province {
+            params = params.province(p);
+        }
         Ok(py.detach(|| {
             let reg = self.read();
             let tables: Vec<famplan::Table> =
@@ -581,6 +585,39 @@ impl PyRegistry {
         let custom: Vec<famplan::CustomRate> = custom.iter().map(|c| c.0.clone()).collect();
         let out = py.detach(|| famplan::assess(&self.read(), &targets, &custom))?;
         Ok(crate::rate::assessments_frame(&out))
+    }
+
+    /// Sets the community's birth policy from TOML text (as `rules/policy.toml`; `file` names
+    /// it in errors): `policy_compliance_rate`, the eligibility of new applications and
+    /// `eligibility_flags` judge by it. A bad file raises and changes nothing.
+    #[pyo3(signature = (text, *, file = "policy.toml"))]
+    fn set_policy(&self, text: &str, file: &str) -> Result<()> {
+        let policy = famplan::PolicySet::from_toml_str(text, file)?;
+        self.write().set_policy(policy);
+        Ok(())
+    }
+
+    /// The province of the registry's policy (`None`: the national rules).
+    #[getter]
+    fn policy_province(&self) -> Option<String> {
+        self.read().policy().province().map(str::to_string)
+    }
+
+    /// Applications the facts and the policy known now make ineligible on their application
+    /// date (资格复核): `person, kind, applied_on, state, event, reason`.
+    #[pyo3(signature = (on = None))]
+    fn eligibility_flags(&self, py: Python<'_>, on: Option<NaiveDate>) -> PyResult<PyFrame> {
+        let on = self.on(on, None)?;
+        let limits = famplan::TimeLimits::default();
+        Ok(py.detach(|| crate::services::flags_frame(&self.read().eligibility_flags(on, &limits))))
+    }
+
+    /// The only-child reward payments of one holder due in `period` under the registry's
+    /// policy: `scheme, due, amount_fen`.
+    #[pyo3(signature = (period, *, province = None))]
+    fn reward_payments(&self, period: &Bound<'_, PyAny>, province: Option<&str>) -> PyResult<PyFrame> {
+        let period = convert::period("period", period)?;
+        Ok(crate::services::payments_frame(&self.read().policy().reward_payments(province, period)))
     }
 
     /// Allocates a target to the units of level `to` below its unit (`same` or

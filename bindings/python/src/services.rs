@@ -50,3 +50,24 @@ pub fn requests_frame(rows: &[ServiceRequest]) -> PyFrame {
         .date("answered_on", rows.iter().map(|r| r.answered_on))
         .finish()
 }
+
+/// `person, kind, applied_on, state, event, reason`.
+pub fn flags_frame(rows: &[famplan::EligibilityFlag]) -> PyFrame {
+    Columns::default()
+        .str("person", rows.iter().map(|f| Some(f.application.person.as_str())))
+        .str("kind", rows.iter().map(|f| Some(f.application.kind.code())))
+        .date("applied_on", rows.iter().map(|f| Some(f.application.applied_on)))
+        .str("state", rows.iter().map(|f| Some(f.application.state.code())))
+        .str("event", rows.iter().map(|f| Some(f.application.event.as_str())))
+        .str("reason", rows.iter().map(|f| Some(f.reason.as_str())))
+        .finish()
+}
+
+/// `scheme, due, amount_fen`.
+pub fn payments_frame(rows: &[famplan::RewardPayment]) -> PyFrame {
+    Columns::default()
+        .str("scheme", rows.iter().map(|r| Some(r.scheme.as_str())))
+        .date("due", rows.iter().map(|r| Some(r.due)))
+        .u64("amount_fen", rows.iter().map(|r| r.amount_fen))
+        .finish()
+}

@@ -44,6 +44,24 @@ impl PyStore {
         Ok(PyRegistry::new(reg, as_of))
     }
 
+    /// Keeps TOML text (as `rules/policy.toml`; `file` names it in errors) as the community's
+    /// birth policy: every registry loaded from the store judges by it. A bad file raises and
+    /// changes nothing.
+    #[pyo3(signature = (text, *, file = "policy.toml"))]
+    fn set_policy(&self, py: Python<'_>, text: &str, file: &str) -> Result<()> {
+        self.run(py, |s| Ok(s.set_policy(text, file).map(drop)?))
+    }
+
+    /// The community's policy text kept in the store, `None` when the built-in rules apply.
+    fn policy_text(&self, py: Python<'_>) -> Result<Option<String>> {
+        self.run(py, |s| Ok(s.policy_text()?))
+    }
+
+    /// Forgets the community's policy: the built-in rules apply again.
+    fn clear_policy(&self, py: Python<'_>) -> Result<()> {
+        self.run(py, |s| Ok(s.clear_policy()?))
+    }
+
     /// Records one event of this device; a refused event writes nothing.
     fn record(&self, py: Python<'_>, event: &Bound<'_, PyAny>) -> PyResult<()> {
         let e = convert::events_from_dicts(py, vec![event.clone()], "event")?.pop().expect("one event");

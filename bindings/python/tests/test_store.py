@@ -25,7 +25,7 @@ def test_store_merge_record_and_reopen(tmp_path: pathlib.Path) -> None:
     del store
     reopened = famplan.Store(str(path))
     status = reopened.status(d("2026-06-30"))
-    assert (status["events"], status["conflicts"], status["schema_version"], status["watermark"]) == (len(events), 0, 3, len(events))
+    assert (status["events"], status["conflicts"], status["schema_version"], status["watermark"]) == (len(events), 0, 4, len(events))
     assert status["on"] == d("2026-06-30")
     reg = reopened.registry(as_of=d("2026-06-30"))
     assert reg.events() == events and reg.as_of == d("2026-06-30")

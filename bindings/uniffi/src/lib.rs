@@ -65,6 +65,7 @@
 
 mod error;
 mod person;
+mod policy;
 mod publicity;
 mod rate;
 mod services;
@@ -77,6 +78,7 @@ pub use person::{
     CaseFileStatus, CloseReason, HousingKind, MaritalStatus, Method, NewHousehold, NewPerson, PersonFile, PersonState,
     Relation, Residency, Sex,
 };
+pub use policy::EligibilityFlag;
 pub use publicity::PublicityItem;
 pub use rate::RateResult;
 pub use services::{Application, StockLine};

@@ -3,7 +3,7 @@
 
 use crate::{FamplanError, FamplanStore};
 use chrono::NaiveDate;
-use famplan::{Audience, DisclosureOptions, DisclosurePage, Notices, PlanOptions, PublicityPlan};
+use famplan::{Audience, DisclosureOptions, DisclosurePage, PlanOptions, PublicityPlan};
 
 /// One planned publicity activity (DOMAIN §14) and where it stands on the view's date.
 #[derive(Debug, Clone, PartialEq, uniffi::Record)]
@@ -28,14 +28,14 @@ pub struct PublicityItem {
 #[uniffi::export]
 impl FamplanStore {
     /// The public-disclosure notice page (政务公开, DOMAIN §13) of `board` (`community`,
-    /// `zone:ID`, `grid:ID`) on a date, with the shipped notices: Markdown, or HTML when
-    /// `html` is true. Names, ID numbers, phones and addresses are masked; counts under 5 are
-    /// shown as "<5".
+    /// `zone:ID`, `grid:ID`) on a date, with the community's notices and service hotline
+    /// (`set_notices`; else the shipped notices): Markdown, or HTML when `html` is true.
+    /// Names, ID numbers, phones and addresses are masked; counts under 5 are shown as "<5".
     pub fn disclosure_page(&self, board: String, on: NaiveDate, html: bool) -> Result<String, FamplanError> {
         let board: Audience = board.parse()?;
+        let notices = self.with_store(|s| Ok(s.notices()?))?;
         self.with_registry(|reg| {
-            let page =
-                DisclosurePage::build(reg, &Notices::default_notices(), &board, on, &DisclosureOptions::default())?;
+            let page = DisclosurePage::build(reg, &notices, &board, on, &DisclosureOptions::default())?;
             Ok(if html { page.to_html() } else { page.to_markdown() })
         })
     }

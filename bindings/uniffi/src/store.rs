@@ -98,6 +98,14 @@ impl FamplanStore {
         f(inner.store.view()?)
     }
 
+    /// Runs `f` on the store itself (its settings: policy, notices).
+    pub(crate) fn with_store<T>(
+        &self,
+        f: impl FnOnce(&mut Store) -> Result<T, FamplanError>,
+    ) -> Result<T, FamplanError> {
+        f(&mut self.lock().store)
+    }
+
     fn lock(&self) -> std::sync::MutexGuard<'_, Inner> {
         // A panic inside a call leaves the store as committed; the cache is rebuilt as needed.
         self.inner.lock().unwrap_or_else(|poisoned| poisoned.into_inner())

@@ -66,6 +66,9 @@ enum Command {
     /// The year's publicity calendar (宣传) on a date: each planned activity done, due,
     /// late or upcoming against an activity log.
     Publicity(commands::publicity::Args),
+    /// The community's birth policy (生育政策): the rules in force on a date, check a policy
+    /// file, keep one in the store.
+    Policy(commands::policy::Args),
 }
 
 fn run(cli: Cli) -> Result<ExitCode, commands::Failure> {
@@ -84,6 +87,7 @@ fn run(cli: Cli) -> Result<ExitCode, commands::Failure> {
         Command::Applications(args) => commands::applications::run(&cli.db, args),
         Command::Disclose(args) => commands::disclose::run(&cli.db, args),
         Command::Publicity(args) => commands::publicity::run(args),
+        Command::Policy(args) => commands::policy::run(&cli.db, args),
     }
 }
 

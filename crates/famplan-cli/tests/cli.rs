@@ -94,6 +94,7 @@ fn every_command_has_help() {
         "applications",
         "disclose",
         "publicity",
+        "policy",
     ] {
         let run = d.run(&[cmd, "--help"]);
         assert_eq!(run.code, 0, "{cmd}");
@@ -151,7 +152,7 @@ fn import_status_person_events_export() {
     last_event_date  2026-03-10
     on               2026-06-30
     persons          3
-    schema_version   3
+    schema_version   4
     watermark        2
     --- stderr
     ");
@@ -160,7 +161,7 @@ fn import_status_person_events_export() {
     assert_eq!((json["persons"].as_u64(), json["events"].as_u64()), (Some(3), Some(2)));
     insta::assert_snapshot!(d.run(&["status", "--on", "2026-06-30", "--format", "csv"]).stdout, @r"
     case_files,conflicts,events,households,last_event_date,on,persons,schema_version,watermark
-    2,0,2,2,2026-03-10,2026-06-30,3,3,2
+    2,0,2,2,2026-03-10,2026-06-30,3,4,2
     ");
 
     let run = d.run(&["person", "p3", "--on", "2026-06-30", "--format", "json"]);
@@ -687,4 +688,79 @@ fn workbooks_in_and_out_and_the_exchange_formats() {
     // One Measure, then a MeasureReport per grid (1011, 1012, 1021) and the total.
     assert_eq!(kinds, ["Measure", "MeasureReport", "MeasureReport", "MeasureReport", "MeasureReport"]);
     assert_eq!(b["entry"][1]["resource"]["type"], "subject-list");
+}
+
+#[test]
+fn policy_check_set_show_and_a_report_judged_by_a_file() {
+    let d = Dir::with_small_store();
+    let good = include_str!("../../../testdata/policy/community44.toml");
+    std::fs::write(d.path("mine.toml"), good).unwrap();
+    // The second [[birth]] (line 8) overlaps the first of the same jurisdiction.
+    let bad = "province = \"44\"\n\n[[birth]]\njurisdiction = \"44\"\nname = \"a\"\nfrom = \"2015-01-01\"\ncompliant_up_to = 2\n[[birth]]\njurisdiction = \"44\"\nname = \"b\"\nfrom = \"2016-01-01\"\ncompliant_up_to = 3\n";
+    std::fs::write(d.path("bad.toml"), bad).unwrap();
+    let want = "famplan: bad.toml:8: birth[1].from: overlaps birth[0] `a` of the same jurisdiction\n";
+    let run = d.run(&["policy", "check", "bad.toml"]);
+    assert_eq!((run.code, run.stderr.as_str()), (1, want));
+    let run = d.run(&["policy", "check", "mine.toml"]);
+    assert_eq!(
+        (run.code, run.stdout.as_str()),
+        (0, "mine.toml: ok: 4 birth rule(s), 1 reward scheme(s), province 44\n")
+    );
+    // A bad file is refused by `set` with its place, and the store keeps the built-in rules.
+    let show = || d.run(&["policy", "show", "--on", "2015-06-01", "--format", "csv"]).stdout;
+    let before = show();
+    assert!(before.contains("一孩政策"), "{before}");
+    let run = d.run(&["policy", "set", "bad.toml"]);
+    assert_eq!((run.code, run.stderr.as_str()), (1, want));
+    assert_eq!(show(), before);
+    // The good file is kept: on 2015-06-01 province 44's own two-child rule is in force.
+    let run = d.run(&["policy", "set", "mine.toml"]);
+    assert_eq!((run.code, run.stdout.as_str()), (0, "kept mine.toml as the community's policy (province 44)\n"));
+    let after = show();
+    assert!(after.contains("birth,44,\"province 44: two children from 2015"), "{after}");
+    assert!(after.contains("reward,44,province 44 only-child reward,2010-01-01,,1000 fen per month"), "{after}");
+    // Another province on the command line: the national rule.
+    let other = d.run(&["policy", "show", "--on", "2015-06-01", "--province", "11", "--format", "csv"]).stdout;
+    assert!(other.contains("birth,national,one child"), "{other}");
+    // A report judged by a file: a bad one fails with its place and writes nothing.
+    let run = d.run(&["report", "--rates", "policy_compliance_rate", "--on", "2026-06-30", "--policy", "bad.toml"]);
+    assert_eq!((run.code, run.stderr.as_str()), (1, want));
+    let run = d.run(&[
+        "report",
+        "--rates",
+        "policy_compliance_rate",
+        "--on",
+        "2026-06-30",
+        "--policy",
+        "mine.toml",
+        "--province",
+        "44",
+    ]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert_eq!(d.run(&["policy", "clear"]).code, 0);
+    assert_eq!(show(), before);
+    // Nothing to review in the small store.
+    let run = d.run(&["applications", "review", "--on", "2026-06-30", "--format", "csv"]);
+    assert_eq!((run.code, run.stdout.as_str()), (0, "person,kind,applied_on,state,event,reason\n"));
+}
+
+#[test]
+fn disclose_shows_the_kept_hotline() {
+    let d = Dir::with_small_store();
+    std::fs::write(d.path("board.toml"), "hotline = \"0755-12345678\"\n").unwrap();
+    std::fs::write(d.path("bad.toml"), "\nhotline = \"12356 or 12345\"\n").unwrap();
+    let run = d.run(&["disclose", "--on", "2026-06-30", "--notices", "bad.toml", "--keep"]);
+    assert_eq!(run.code, 1);
+    assert!(
+        run.stderr.starts_with("famplan: bad.toml:2: hotline: `12356 or 12345` is not a service number"),
+        "{}",
+        run.stderr
+    );
+    let run = d.run(&["disclose", "--on", "2026-06-30"]);
+    assert!(!run.stdout.contains("服务热线："), "{}", run.stdout);
+    let run = d.run(&["disclose", "--on", "2026-06-30", "--notices", "board.toml", "--keep"]);
+    assert!(run.stdout.contains("服务热线：0755-12345678"), "{}", run.stdout);
+    // Kept: the next page shows it without --notices.
+    let run = d.run(&["disclose", "--on", "2026-06-30", "--format", "html"]);
+    assert!(run.stdout.contains("<p class=\"meta\">服务热线：0755-12345678</p>"), "{}", run.stdout);
 }

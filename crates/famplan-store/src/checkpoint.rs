@@ -54,6 +54,7 @@ pub(crate) fn load(conn: &Connection) -> Result<Option<(Registry, i64)>, StoreEr
     let Ok(checkpoint) = postcard::from_bytes::<Checkpoint>(&blob) else { return Ok(None) };
     drop(blob);
     let mut reg = Registry::from_checkpoint(checkpoint);
+    crate::settings::apply_policy(conn, &mut reg)?;
     let mut stmt = conn.prepare("SELECT seq, json FROM events WHERE seq > ?1 ORDER BY seq")?;
     let mut rows = stmt.query([seq])?;
     let mut after = 0;

@@ -41,6 +41,7 @@ mod checkpoint;
 mod error;
 mod rows;
 mod schema;
+mod settings;
 mod store;
 
 pub use error::StoreError;

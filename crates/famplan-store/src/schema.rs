@@ -15,7 +15,7 @@ pub(crate) const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;
 type Step = (&'static str, Option<fn(&Connection) -> Result<(), StoreError>>);
 
 /// `MIGRATIONS[v]` takes a store from version `v` to `v + 1`. Steps are only ever added.
-const MIGRATIONS: [Step; 3] = [(V1, None), (V2, Some(crate::rows::migrate_rows_to_chunks)), (V3, None)];
+const MIGRATIONS: [Step; 4] = [(V1, None), (V2, Some(crate::rows::migrate_rows_to_chunks)), (V3, None), (V4, None)];
 
 /// Version 1: the event log, the snapshot rows, the conflicts.
 const V1: &str = "
@@ -118,6 +118,15 @@ CREATE TABLE checkpoint (
     seq   INTEGER NOT NULL,
     state BLOB NOT NULL
 );
+";
+
+/// Version 4: the community's settings, by key (`policy`: its birth policy as TOML text,
+/// see `settings.rs`).
+const V4: &str = "
+CREATE TABLE settings (
+    key   TEXT PRIMARY KEY NOT NULL,
+    value TEXT NOT NULL
+) WITHOUT ROWID;
 ";
 
 /// Refuses what is not a famplan store before SQLite touches it: a non-empty file must

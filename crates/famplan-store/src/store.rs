@@ -102,7 +102,7 @@ pub struct Progress {
 /// let dir = tempfile::tempdir()?;
 /// let mut store = famplan_store::Store::open(dir.path().join("famplan.db"))?;
 /// let s = store.status_on("2026-06-30".parse()?)?;
-/// assert_eq!((s.persons, s.events, s.schema_version), (0, 0, 3));
+/// assert_eq!((s.persons, s.events, s.schema_version), (0, 0, 4));
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
@@ -841,6 +841,171 @@ impl Store {
     /// arise) and may run over the view (the checkpoint and the events after it) when the
     /// full registry is not in memory; duplicates must then be found in the table, since
     /// the view's registry does not know the ids of events that never applied.
+    /// 本社区生育政策 — the community's birth policy as kept in the store (the TOML text it
+    /// was given), `None` when it keeps none and the built-in rules apply. Every registry
+    /// the store loads ([`Store::registry`], [`Store::view`]) judges by it.
+    ///
+    /// # Errors
+    ///
+    /// Database failures.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// let dir = tempfile::tempdir()?;
+    /// let store = famplan_store::Store::open(dir.path().join("a.db"))?;
+    /// assert_eq!(store.policy_text()?, None);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn policy_text(&self) -> Result<Option<String>, StoreError> {
+        crate::settings::get(&self.conn, crate::settings::POLICY)
+    }
+
+    /// Keeps `text` (a policy file in the format of `rules/policy.toml`; `file` names it in
+    /// errors) as the community's birth policy: rates, the counter's eligibility checks and
+    /// the review list judge by it from now on. Nothing recorded changes.
+    ///
+    /// # Errors
+    ///
+    /// [`StoreError::Famplan`] with the file, line, field and reason when the text is not a
+    /// valid policy; the store is left exactly as it was.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// let dir = tempfile::tempdir()?;
+    /// let mut store = famplan_store::Store::open(dir.path().join("a.db"))?;
+    /// store.set_policy("province = \"44\"\n", "mine.toml")?;
+    /// assert_eq!(store.registry()?.policy().province(), Some("44"));
+    /// let err = store.set_policy("province = \"Guangdong\"\n", "bad.toml").unwrap_err();
+    /// assert_eq!(err.to_string(), "bad.toml:1: province: `Guangdong` is not a two-digit province code");
+    /// assert_eq!(store.policy_text()?.as_deref(), Some("province = \"44\"\n"));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn set_policy(&mut self, text: &str, file: &str) -> Result<famplan::PolicySet, StoreError> {
+        let policy = famplan::PolicySet::from_toml_str(text, file)?;
+        self.write(Log::NotNeeded, |tx, reg| {
+            crate::settings::put(tx, crate::settings::POLICY, Some(text))?;
+            reg.set_policy(policy.clone());
+            Ok(())
+        })?;
+        Ok(policy)
+    }
+
+    /// Forgets the community's birth policy: the built-in rules apply again.
+    ///
+    /// # Errors
+    ///
+    /// Database failures.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// let dir = tempfile::tempdir()?;
+    /// let mut store = famplan_store::Store::open(dir.path().join("a.db"))?;
+    /// store.set_policy("province = \"44\"\n", "mine.toml")?;
+    /// store.clear_policy()?;
+    /// assert_eq!(store.registry()?.policy(), famplan::PolicySet::builtin());
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn clear_policy(&mut self) -> Result<(), StoreError> {
+        self.write(Log::NotNeeded, |tx, reg| {
+            crate::settings::put(tx, crate::settings::POLICY, None)?;
+            reg.set_policy(famplan::PolicySet::builtin().clone());
+            Ok(())
+        })
+    }
+
+    /// 公开栏文本 — the community's notices for its public-disclosure board, as kept in the
+    /// store (the TOML text it was given, with its service `hotline`), `None` when it keeps
+    /// none.
+    ///
+    /// # Errors
+    ///
+    /// Database failures.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// let dir = tempfile::tempdir()?;
+    /// let store = famplan_store::Store::open(dir.path().join("a.db"))?;
+    /// assert_eq!(store.notices_text()?, None);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn notices_text(&self) -> Result<Option<String>, StoreError> {
+        crate::settings::get(&self.conn, crate::settings::NOTICES)
+    }
+
+    /// The community's notices: the kept ones, else the shipped
+    /// [`Notices::default_notices`](famplan::Notices::default_notices).
+    ///
+    /// # Errors
+    ///
+    /// Database failures; kept text that no longer reads (a file edited by hand) is
+    /// reported at `store setting notices:LINE: field`.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// let dir = tempfile::tempdir()?;
+    /// let mut store = famplan_store::Store::open(dir.path().join("a.db"))?;
+    /// assert_eq!(store.notices()?, famplan::Notices::default_notices());
+    /// store.set_notices("hotline = \"0755-12345678\"\n", "board.toml")?;
+    /// assert_eq!(store.notices()?.hotline().map(|h| h.as_str()), Some("0755-12345678"));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn notices(&self) -> Result<famplan::Notices, StoreError> {
+        match self.notices_text()? {
+            Some(text) => Ok(famplan::Notices::from_toml_str(&text, crate::settings::NOTICES_FILE)?),
+            None => Ok(famplan::Notices::default_notices()),
+        }
+    }
+
+    /// Keeps `text` (notices in the format of `rules/disclosure.toml`, with the community's
+    /// `hotline`; `file` names it in errors) as the community's notices, or with `None`
+    /// forgets them (the shipped ones apply again).
+    ///
+    /// # Errors
+    ///
+    /// [`StoreError::Famplan`] with the file, line, field and reason when the text does not
+    /// read as notices; the store is left exactly as it was.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// let dir = tempfile::tempdir()?;
+    /// let mut store = famplan_store::Store::open(dir.path().join("a.db"))?;
+    /// let err = store.set_notices("hotline = \"call us\"\n", "board.toml").unwrap_err();
+    /// assert!(err.to_string().starts_with("board.toml:1: hotline: `call us` is not a service number"));
+    /// assert_eq!(store.notices_text()?, None);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn set_notices(&mut self, text: &str, file: &str) -> Result<famplan::Notices, StoreError> {
+        let notices = famplan::Notices::from_toml_str(text, file)?;
+        crate::settings::put(&self.conn, crate::settings::NOTICES, Some(text))?;
+        Ok(notices)
+    }
+
+    /// Forgets the community's notices: the shipped ones apply again.
+    ///
+    /// # Errors
+    ///
+    /// Database failures.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// let dir = tempfile::tempdir()?;
+    /// let mut store = famplan_store::Store::open(dir.path().join("a.db"))?;
+    /// store.set_notices("hotline = \"12345\"\n", "board.toml")?;
+    /// store.clear_notices()?;
+    /// assert_eq!(store.notices_text()?, None);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn clear_notices(&mut self) -> Result<(), StoreError> {
+        crate::settings::put(&self.conn, crate::settings::NOTICES, None)
+    }
+
     fn write<T>(
         &mut self,
         log: Log,
@@ -924,6 +1089,7 @@ fn load_registry(conn: &Connection) -> Result<Registry, StoreError> {
     let mut b = SnapshotBuilder::new();
     rows::load(conn, &mut b)?;
     let (mut reg, _) = b.finish();
+    crate::settings::apply_policy(conn, &mut reg)?;
     let mut stmt = conn.prepare("SELECT seq, json FROM events ORDER BY seq")?;
     let mut rows = stmt.query([])?;
     let mut events = Vec::new();

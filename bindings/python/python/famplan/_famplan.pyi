@@ -203,6 +203,7 @@ class Registry:
         method: _Method | None = None,
         respondent: Literal["registered", "floating"] | None = None,
         basis: Literal["on_date", "as_recorded"] = "on_date",
+        province: int | None = None,
     ) -> Frame:
         """Rates grouped by `by`, all computed in one pass: one row per rate and unit with
         `code, key, numerator, denominator, start, end, value, rate`. `value` is in the
@@ -211,7 +212,8 @@ class Registry:
         mean-population rates. `method` narrows `method_mix`; `respondent` the survey rates.
         `basis` is which state of a person the conditions read: the one in effect on the date
         asked (`on_date`), or the one recorded on `as_of` (`as_recorded`, like a spreadsheet
-        extract)."""
+        extract). `province` (two digits) picks the province whose rules judge
+        `policy_compliance_rate` (default: the registry's policy's own, else national)."""
     def report_xlsx(
         self,
         path: str | os.PathLike[str],
@@ -270,6 +272,19 @@ class Registry:
         changed_on, due, overdue, valid_until` (only the overdue ones with `overdue=True`)."""
     def service_requests(self, on: datetime.date | None = None) -> Frame:
         """Service requests logged by a date: `request, date, channel, topic, person, answered_on`."""
+    def set_policy(self, text: str, *, file: str = "policy.toml") -> None:
+        """Sets the community's birth policy from TOML text (as `rules/policy.toml`): the
+        compliance rate, new applications' eligibility and `eligibility_flags` judge by it.
+        A bad file raises `InvalidInputError` (`file:line: field: reason`) and changes nothing."""
+    @property
+    def policy_province(self) -> str | None:
+        """The province of the registry's policy (`None`: the national rules)."""
+    def eligibility_flags(self, on: datetime.date | None = None) -> Frame:
+        """Applications the facts and the policy known now make ineligible on their
+        application date: `person, kind, applied_on, state, event, reason`."""
+    def reward_payments(self, period: _Period, *, province: str | None = None) -> Frame:
+        """Reward payments of one holder due in `period` under the registry's policy:
+        `scheme, due, amount_fen`."""
     def disclosure_page(
         self,
         on: datetime.date | None = None,
@@ -369,6 +384,13 @@ class Store:
     def status(self, on: datetime.date | None = None) -> dict[str, Any]:
         """What the store holds: on, households, persons, case_files, events, conflicts,
         schema_version, last_event_date, watermark."""
+    def set_policy(self, text: str, *, file: str = "policy.toml") -> None:
+        """Keeps TOML text as the community's birth policy: every registry loaded from the
+        store judges by it. A bad file raises and changes nothing."""
+    def policy_text(self) -> str | None:
+        """The community's policy text kept in the store, `None` for the built-in rules."""
+    def clear_policy(self) -> None:
+        """Forgets the community's policy: the built-in rules apply again."""
 
 @final
 class RuleSet:

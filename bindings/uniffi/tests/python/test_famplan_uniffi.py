@@ -225,3 +225,39 @@ def test_busy_and_other(tmp_path):
     with pytest.raises(FamplanError.Other) as e:
         FamplanStore.open(str(notes), "dev-a", "k1")
     assert "not a famplan store" in e.value.reason
+
+
+# A made-up province 44 that keeps the extra-child approval (再生育审批) for a second child.
+POLICY44 = """province = "44"
+[[birth]]
+jurisdiction = "44"
+name = "province 44: one child, a second on approval"
+from = "2026-01-01"
+compliant_up_to = 1
+approval_up_to = 2
+"""
+
+
+def test_policy_and_notices_are_kept_and_judge_applications(store):
+    store.register_household(household())
+    store.register_person(person())
+    apply = ev(dt.date(2026, 6, 1), kind="certificate", person="p1", certificate="extra_child_approval", action="applied")
+    # The national three-child rule has no approval: refused.
+    with pytest.raises(FamplanError.Conflict):
+        store.record_events([apply])
+    with pytest.raises(FamplanError.Invalid) as e:
+        store.set_policy('province = "Guangdong"\n')
+    assert e.value.field == "policy.toml:1: province" and "Guangdong" in e.value.reason
+    assert store.policy_text() is None
+    store.set_policy(POLICY44)
+    store.record_events([apply])
+    assert store.eligibility_flags(D) == []
+    # Back to the built-in rules: the application stays, listed for review.
+    store.clear_policy()
+    [flag] = store.eligibility_flags(D)
+    assert (flag.person, flag.kind, flag.state) == ("p1", "extra_child_approval", "applied")
+    # The service hotline comes from the community's notices.
+    store.set_notices('hotline = "0755-12345678"\n')
+    assert "服务热线：0755-12345678" in store.disclosure_page("community", D, False)
+    with pytest.raises(FamplanError.Invalid):
+        store.set_notices('hotline = "call us"\n')

@@ -31,6 +31,17 @@ enum Sub {
         #[arg(long, value_enum, default_value_t)]
         format: Format,
     },
+    /// 资格复核: applications (pending or issued) that the facts and the policy known now make
+    /// ineligible on their application date — a sibling's birth recorded late, an application
+    /// merged from another device — with the reason, for a keeper to review.
+    Review {
+        /// The date (default: today).
+        #[arg(long, value_name = "DATE", value_parser = parse_date)]
+        on: Option<NaiveDate>,
+        /// Output format.
+        #[arg(long, value_enum, default_value_t)]
+        format: Format,
+    },
     /// Record a step of a person's application: applied, under_review, issued, rejected,
     /// reissued or voided (an illegal step or an ineligible application is refused).
     Record {
@@ -126,6 +137,25 @@ pub fn run(db: &Path, args: Args) -> Result<ExitCode, Failure> {
                 .collect();
             let header = ["person", "kind", "applied_on", "state", "since", "due", "days_overdue", "valid_until"];
             output::rows(&header, &rows, format)?;
+        }
+        Sub::Review { on, format } => {
+            let reg = store.view().map_err(store_error(db))?;
+            let rows: Vec<Vec<String>> = reg
+                .eligibility_flags(date_or_today(on), &TimeLimits::default())
+                .into_iter()
+                .map(|f| {
+                    let a = f.application;
+                    vec![
+                        a.person.to_string(),
+                        a.kind.to_string(),
+                        a.applied_on.to_string(),
+                        a.state.to_string(),
+                        a.event.to_string(),
+                        f.reason,
+                    ]
+                })
+                .collect();
+            output::rows(&["person", "kind", "applied_on", "state", "event", "reason"], &rows, format)?;
         }
         Sub::Record { person, kind, step, at } => {
             let event = EventKind::Certificate {

@@ -32,9 +32,13 @@ pub struct Args {
     /// rights_protection, dynamic.
     #[arg(long, value_name = "CATEGORY", value_parser = parse_category)]
     category: Vec<DisclosureCategory>,
-    /// The authored notices (TOML, see rules/disclosure.toml; default: the shipped ones).
+    /// The authored notices and the service hotline (TOML, see rules/disclosure.toml;
+    /// default: those kept in the store, else the shipped ones).
     #[arg(long, value_name = "FILE")]
     notices: Option<PathBuf>,
+    /// Keep the --notices file in the store: later pages (and the phone app) use it.
+    #[arg(long, requires = "notices")]
+    keep: bool,
     /// The recorded legal basis for publishing the list of reward recipients (masked);
     /// without it only counts are published.
     #[arg(long, value_name = "TEXT", requires = "legal_basis_by")]
@@ -61,12 +65,18 @@ fn parse_category(s: &str) -> Result<DisclosureCategory, String> {
 /// Prints the page.
 pub fn run(db: &Path, args: Args) -> Result<ExitCode, Failure> {
     let on = date_or_today(args.on);
+    let mut store = open_existing(db)?;
     let notices = match &args.notices {
-        None => Notices::default_notices(),
+        None => store.notices().map_err(store_error(db))?,
         Some(path) => {
             let text = std::fs::read_to_string(path)
                 .map_err(|e| Failure::Message(format!("{}: cannot read: {e}", path.display())))?;
-            Notices::from_toml_str(&text, &path.display().to_string())?
+            let file = path.display().to_string();
+            if args.keep {
+                store.set_notices(&text, &file).map_err(store_error(db))?
+            } else {
+                Notices::from_toml_str(&text, &file)?
+            }
         }
     };
     let legal_basis = match (&args.legal_basis, &args.legal_basis_by) {
@@ -74,7 +84,6 @@ pub fn run(db: &Path, args: Args) -> Result<ExitCode, Failure> {
         _ => None,
     };
     let opts = DisclosureOptions { legal_basis, categories: args.category };
-    let mut store = open_existing(db)?;
     let reg = store.view().map_err(store_error(db))?;
     let page = DisclosurePage::build(reg, &notices, &args.board, on, &opts)?;
     let text = match args.format {

@@ -9,6 +9,7 @@ pub mod export;
 pub mod id;
 pub mod import;
 pub mod person;
+pub mod policy;
 pub mod publicity;
 pub mod report;
 pub mod status;

@@ -79,6 +79,14 @@ pub struct Args {
     /// FHIR: list the subjects behind each count (MeasureReport type subject-list).
     #[arg(long)]
     subject_list: bool,
+    /// A policy file (as rules/policy.toml) judging policy_compliance_rate for this report,
+    /// instead of the store's policy (`famplan policy set`) or the built-in rules.
+    #[arg(long, value_name = "FILE")]
+    policy: Option<PathBuf>,
+    /// The province (two digits) whose rules judge policy_compliance_rate (default: the
+    /// policy's own province, else national).
+    #[arg(long, value_name = "CODE")]
+    province: Option<u8>,
 }
 
 /// Whether a unit meets its target.
@@ -230,12 +238,23 @@ pub fn write_report(out: &mut dyn Write, rows: &[ReportRow], format: ReportForma
 /// Runs the report.
 pub fn run(db: &Path, args: Args) -> Result<ExitCode, Failure> {
     let mut store = open_existing(db)?;
-    let reg = store.view().map_err(store_error(db))?;
+    let view = store.view().map_err(store_error(db))?;
+    let own;
+    let reg = match &args.policy {
+        Some(path) => {
+            own = view.clone().with_policy(super::policy::read_file(path)?.1);
+            &own
+        }
+        None => view,
+    };
     let on = date_or_today(args.on);
     let period = args.period.unwrap_or_else(|| Period::month_of(on));
     let codes = if args.rates.is_empty() { DEFAULT_RATES } else { &args.rates };
     let as_of = args.as_of.unwrap_or(on);
-    let params = Params::new(on).period(period).as_of(as_of).basis(args.basis);
+    let mut params = Params::new(on).period(period).as_of(as_of).basis(args.basis);
+    if let Some(p) = args.province {
+        params = params.province(p);
+    }
     if matches!(args.format, ReportFormat::Xlsx | ReportFormat::Fhir | ReportFormat::Datavalues) {
         return exchange(reg, params, codes, &args);
     }

@@ -36,8 +36,8 @@ fn a_store_from_a_newer_famplan_is_refused_untouched() {
     drop(f.store);
     rusqlite::Connection::open(&db).unwrap().execute_batch("PRAGMA user_version = 7;").unwrap();
     let err = Store::open(&db).unwrap_err();
-    assert!(matches!(err, StoreError::NewerSchema { found: 7, supported: 3, .. }));
-    insta::assert_snapshot!(message(err, f.dir.path()), @"DIR/famplan.db: store schema version 7 is newer than this famplan supports (3): upgrade famplan");
+    assert!(matches!(err, StoreError::NewerSchema { found: 7, supported: 4, .. }));
+    insta::assert_snapshot!(message(err, f.dir.path()), @"DIR/famplan.db: store schema version 7 is newer than this famplan supports (4): upgrade famplan");
 }
 
 #[test]
@@ -50,7 +50,7 @@ fn an_empty_file_becomes_a_store_and_a_store_reopens_without_migrating() {
     drop(store);
     let mut store = Store::open(&path).unwrap();
     let status = store.status_on("2026-01-01".parse().unwrap()).unwrap();
-    assert_eq!((status.schema_version, status.persons), (3, 3));
+    assert_eq!((status.schema_version, status.persons), (4, 3));
     let conn = rusqlite::Connection::open(&path).unwrap();
     let mode: String = conn.query_row("PRAGMA journal_mode", [], |r| r.get(0)).unwrap();
     let app: i64 = conn.query_row("PRAGMA application_id", [], |r| r.get(0)).unwrap();
@@ -92,7 +92,7 @@ fn a_store_at_an_older_version_is_migrated_forward() {
     rusqlite::Connection::open(&path).unwrap().execute_batch("PRAGMA application_id = 1181569132;").unwrap();
     let mut store = Store::open(&path).unwrap();
     import_good(&mut store);
-    assert_eq!(store.status_on("2026-01-01".parse().unwrap()).unwrap().schema_version, 3);
+    assert_eq!(store.status_on("2026-01-01".parse().unwrap()).unwrap().schema_version, 4);
 }
 
 /// `testdata/v1/famplan.db`: a version 1 store (snapshot rows in row tables), written by the
@@ -121,7 +121,7 @@ fn a_version_1_store_with_rows_and_events_is_migrated_to_chunks() {
 
     let mut store = Store::open(&path).unwrap();
     let status = store.status_on("2026-06-30".parse().unwrap()).unwrap();
-    assert_eq!((status.schema_version, status.persons, status.events, status.conflicts), (3, 3, 3, 1));
+    assert_eq!((status.schema_version, status.persons, status.events, status.conflicts), (4, 3, 3, 1));
     assert_eq!(store.load().unwrap(), expected.store.load().unwrap());
     store.check_integrity().unwrap();
     let conn = rusqlite::Connection::open(&path).unwrap();
@@ -168,4 +168,46 @@ fn a_damaged_chunk_is_reported_at_its_table_and_first_row() {
         .unwrap();
     let err = Store::open(&db).unwrap().load().unwrap_err();
     insta::assert_snapshot!(err, @"store table persons:1: row: the stored chunk is damaged");
+}
+
+#[test]
+fn the_store_keeps_the_community_policy_and_refuses_a_bad_one_unchanged() {
+    use famplan::{CertificateAction, CertificateKind, Event, EventKind, TimeLimits};
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("f.db");
+    let mut store = Store::open(&path).unwrap();
+    store.merge(famplan::Registry::example().events().to_vec()).unwrap();
+    // A province whose three-child rule (from 2021-08-20) kept an approval for a fourth child.
+    let good = "province = \"44\"\n[[birth]]\njurisdiction = \"44\"\nname = \"three, a fourth on approval\"\nfrom = \"2021-08-20\"\ncompliant_up_to = 3\napproval_up_to = 4\n";
+    let apply = Event::new(
+        "x1",
+        "2026-07-01".parse().unwrap(),
+        "k1",
+        EventKind::Certificate {
+            person: "p1".into(),
+            certificate: CertificateKind::ExtraChildApproval,
+            action: CertificateAction::Applied,
+        },
+    );
+    // The built-in three-child rule has no approval: refused.
+    assert!(store.record(apply.clone()).is_err());
+    store.set_policy(good, "mine.toml").unwrap();
+    let generation = store.generation().unwrap();
+    // Line 2 holds the bad date.
+    let err = store.set_policy("province = \"44\"\n[[birth]]\nfrom = 2021\n", "bad.toml").unwrap_err();
+    assert!(err.to_string().starts_with("bad.toml:2: birth[0]"), "{err}");
+    assert_eq!((store.policy_text().unwrap().as_deref(), store.generation().unwrap()), (Some(good), generation));
+    // Kept: a reopened store judges by it, the view and the full registry alike.
+    drop(store);
+    let mut store = Store::open(&path).unwrap();
+    assert_eq!(store.view().unwrap().policy().province(), Some("44"));
+    store.record(apply).unwrap();
+    assert_eq!(store.registry().unwrap().policy().province(), Some("44"));
+    let on = "2026-07-02".parse().unwrap();
+    assert!(store.view().unwrap().eligibility_flags(on, &TimeLimits::default()).is_empty());
+    // Forgotten: the built-in rules again; the application stays, listed for review.
+    store.clear_policy().unwrap();
+    let flags = store.registry().unwrap().eligibility_flags(on, &TimeLimits::default());
+    assert_eq!(flags.len(), 1);
+    assert!(store.registry().unwrap().conflicts().is_empty());
 }
