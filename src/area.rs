@@ -231,6 +231,24 @@ impl Areas {
             .find(|s| s.role == StaffRole::Keeper && s.level == AreaLevel::Grid && s.area == grid.as_str())
     }
 
+    /// The grids a staff member keeps (网格责任人: the grid's keeper is they, with the role
+    /// keeper), in the order the grids were defined.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// let reg = famplan::Registry::example();
+    /// assert_eq!(reg.areas().grids_kept_by(&"k1".into()), ["g1".into()]);
+    /// assert!(reg.areas().grids_kept_by(&"nobody".into()).is_empty());
+    /// ```
+    pub fn grids_kept_by(&self, keeper: &StaffId) -> Vec<GridId> {
+        self.all(AreaLevel::Grid)
+            .iter()
+            .map(|g| GridId::new(g.id.as_str()))
+            .filter(|g| self.keeper(g).is_some_and(|k| k.id == *keeper && k.role == StaffRole::Keeper))
+            .collect()
+    }
+
     /// Every staff member and helper.
     ///
     /// # Example

@@ -118,6 +118,7 @@ pub use rate::{RateReport, RateSection, Verdict, period_code};
 pub use registry::{Checkpoint, Conflict, GridPopulation, MergeReport, PersonRef, Registry, Rejection, Visit};
 pub use resident_id::{Phone, PhoneError, ResidentId, ResidentIdError};
 pub use supplies::{COVER_WINDOW_DAYS, Cover, Movement, StockLine, StockMovement, SupplyLedger};
+pub use visit::Scope;
 pub use visit::{
     CalendarDay, Filter, Fulfilled, Fulfilment, MonthCalendar, Obligation, ObligationState, Offset, Recurrence,
     RuleSet, Schedule, StopEvent, Subject, Trigger, VisitRule, Why, WorkItem, WorkList,

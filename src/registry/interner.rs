@@ -8,19 +8,31 @@
 //!   position: no hashing, about 4 bytes an id;
 //! - otherwise a hash table of positions (`hashbrown::HashTable`), whose keys are read back
 //!   from the arena. The table switches to this form, once, on the first other id.
+//!
+//! A table read back (a store's checkpoint) gets its index on first use, not while it is
+//! decoded: a cold open that only reads the state (a keeper's work list) looks no id up, and
+//! hashing the demo community's 86,000 event ids was a tenth of its time.
 
 use hashbrown::{DefaultHashBuilder, HashTable};
 use std::hash::BuildHasher;
+use std::sync::OnceLock;
 
 #[derive(Clone, Default)]
 pub(crate) struct IdTable {
     text: String,
     ends: Vec<u32>,
+    /// From id to position: made as ids are interned, or on first use after the table was
+    /// read back.
+    index: OnceLock<Index>,
+    hasher: DefaultHashBuilder,
+}
+
+#[derive(Clone, Default)]
+struct Index {
     /// Number → position + 1 (0: absent); used while `hashed` is false.
     dense: Vec<u32>,
     hashed: bool,
     table: HashTable<u32>,
-    hasher: DefaultHashBuilder,
 }
 
 impl std::fmt::Debug for IdTable {
@@ -52,6 +64,52 @@ fn arena_str<'a>(text: &'a str, ends: &[u32], i: u32) -> &'a str {
     &text[start..ends[i] as usize]
 }
 
+/// How large a number the direct index of `n` ids may hold: sparse numbering falls back to
+/// hashing.
+fn dense_bound(n: usize) -> usize {
+    (n * 4).max(1 << 16)
+}
+
+fn push(text: &mut String, ends: &mut Vec<u32>, s: &str) -> u32 {
+    let i = ends.len() as u32;
+    text.push_str(s);
+    ends.push(text.len() as u32);
+    i
+}
+
+impl Index {
+    /// The index of an arena, as interning its ids one by one would have made it.
+    fn build(text: &str, ends: &[u32], hasher: &DefaultHashBuilder) -> Index {
+        let bound = dense_bound(ends.len());
+        let numbers: Option<Vec<usize>> =
+            (0..ends.len() as u32).map(|i| number(arena_str(text, ends, i)).filter(|&v| v < bound)).collect();
+        let mut ix = Index::default();
+        match numbers {
+            Some(numbers) => {
+                ix.dense = vec![0; numbers.iter().max().map_or(0, |m| m + 1)];
+                for (i, v) in numbers.into_iter().enumerate() {
+                    // An arena holds each id once; should it not, the first wins, as in `find`.
+                    if ix.dense[v] == 0 {
+                        ix.dense[v] = i as u32 + 1;
+                    }
+                }
+            }
+            None => ix.hash_all(text, ends, hasher),
+        }
+        ix
+    }
+
+    fn hash_all(&mut self, text: &str, ends: &[u32], hasher: &DefaultHashBuilder) {
+        self.hashed = true;
+        self.dense = Vec::new();
+        self.table = HashTable::with_capacity(ends.len());
+        for i in 0..ends.len() as u32 {
+            let h = hasher.hash_one(arena_str(text, ends, i));
+            self.table.insert_unique(h, i, |&j| hasher.hash_one(arena_str(text, ends, j)));
+        }
+    }
+}
+
 impl IdTable {
     pub(crate) fn len(&self) -> usize {
         self.ends.len()
@@ -61,95 +119,86 @@ impl IdTable {
         arena_str(&self.text, &self.ends, i)
     }
 
-    /// How large a number the direct index may hold: sparse numbering falls back to hashing.
-    fn dense_bound(&self) -> usize {
-        (self.ends.len() * 4).max(1 << 16)
+    fn index(&self) -> &Index {
+        self.index.get_or_init(|| Index::build(&self.text, &self.ends, &self.hasher))
+    }
+
+    /// The fields, with the index made if it was not: for the writers.
+    fn parts(&mut self) -> (&mut String, &mut Vec<u32>, &mut Index, &DefaultHashBuilder) {
+        self.index();
+        let IdTable { text, ends, index, hasher } = self;
+        (text, ends, index.get_mut().expect("made just above"), hasher)
     }
 
     pub(crate) fn find(&self, s: &str) -> Option<u32> {
-        if !self.hashed {
+        let ix = self.index();
+        if !ix.hashed {
             let v = number(s)?;
-            return self.dense.get(v).and_then(|&p| p.checked_sub(1));
+            return ix.dense.get(v).and_then(|&p| p.checked_sub(1));
         }
         let h = self.hasher.hash_one(s);
-        self.table.find(h, |&i| self.get_str(i) == s).copied()
+        ix.table.find(h, |&i| self.get_str(i) == s).copied()
     }
 
     /// Interns `s`, returning its index and whether it is new.
     pub(crate) fn intern(&mut self, s: &str) -> (u32, bool) {
-        if !self.hashed {
+        let (text, ends, ix, hasher) = self.parts();
+        if !ix.hashed {
             match number(s) {
-                Some(v) if v < self.dense_bound() => {
-                    if let Some(&p) = self.dense.get(v).filter(|&&p| p != 0) {
+                Some(v) if v < dense_bound(ends.len()) => {
+                    if let Some(&p) = ix.dense.get(v).filter(|&&p| p != 0) {
                         return (p - 1, false);
                     }
-                    let i = self.push(s);
-                    if self.dense.len() <= v {
-                        self.dense.resize((v + 1).max(self.dense.len() * 3 / 2), 0);
+                    let i = push(text, ends, s);
+                    if ix.dense.len() <= v {
+                        ix.dense.resize((v + 1).max(ix.dense.len() * 3 / 2), 0);
                     }
-                    self.dense[v] = i + 1;
+                    ix.dense[v] = i + 1;
                     return (i, true);
                 }
-                _ => self.switch_to_hashing(),
+                _ => ix.hash_all(text, ends, hasher),
             }
         }
-        let h = self.hasher.hash_one(s);
-        if let Some(&i) = self.table.find(h, |&i| self.get_str(i) == s) {
+        let h = hasher.hash_one(s);
+        if let Some(&i) = ix.table.find(h, |&i| arena_str(text, ends, i) == s) {
             return (i, false);
         }
-        let i = self.push(s);
-        let (text, ends, hasher) = (&self.text, &self.ends, &self.hasher);
-        self.table.insert_unique(h, i, |&j| hasher.hash_one(arena_str(text, ends, j)));
+        let i = push(text, ends, s);
+        ix.table.insert_unique(h, i, |&j| hasher.hash_one(arena_str(text, ends, j)));
         (i, true)
-    }
-
-    fn push(&mut self, s: &str) -> u32 {
-        let i = self.ends.len() as u32;
-        self.text.push_str(s);
-        self.ends.push(self.text.len() as u32);
-        i
-    }
-
-    fn switch_to_hashing(&mut self) {
-        self.hashed = true;
-        self.dense = Vec::new();
-        let (text, ends, hasher) = (&self.text, &self.ends, &self.hasher);
-        self.table = HashTable::with_capacity(ends.len());
-        for i in 0..ends.len() as u32 {
-            let h = hasher.hash_one(arena_str(text, ends, i));
-            self.table.insert_unique(h, i, |&j| hasher.hash_one(arena_str(text, ends, j)));
-        }
     }
 
     /// Removes the most recently interned id (used to undo a rejected insert).
     pub(crate) fn pop(&mut self) {
-        let Some(last) = self.ends.len().checked_sub(1) else { return };
-        let s = self.get_str(last as u32).to_string();
-        if self.hashed {
-            let h = self.hasher.hash_one(s.as_str());
-            if let Ok(entry) = self.table.find_entry(h, |&i| i == last as u32) {
+        let (text, ends, ix, hasher) = self.parts();
+        let Some(last) = ends.len().checked_sub(1) else { return };
+        let s = arena_str(text, ends, last as u32).to_string();
+        if ix.hashed {
+            let h = hasher.hash_one(s.as_str());
+            if let Ok(entry) = ix.table.find_entry(h, |&i| i == last as u32) {
                 entry.remove();
             }
-        } else if let Some(p) = number(&s).and_then(|v| self.dense.get_mut(v)) {
+        } else if let Some(p) = number(&s).and_then(|v| ix.dense.get_mut(v)) {
             *p = 0;
         }
-        self.ends.pop();
-        let start = self.ends.last().copied().unwrap_or(0) as usize;
-        self.text.truncate(start);
+        ends.pop();
+        let start = ends.last().copied().unwrap_or(0) as usize;
+        text.truncate(start);
     }
 
     #[cfg(feature = "csv")]
     pub(crate) fn reserve(&mut self, n: usize, bytes: usize) {
-        self.ends.reserve(n);
-        self.text.reserve(bytes);
-        if self.hashed {
-            let (text, ends, hasher) = (&self.text, &self.ends, &self.hasher);
-            self.table.reserve(n, |&j| hasher.hash_one(arena_str(text, ends, j)));
+        let (text, ends, ix, hasher) = self.parts();
+        ends.reserve(n);
+        text.reserve(bytes);
+        if ix.hashed {
+            ix.table.reserve(n, |&j| hasher.hash_one(arena_str(text, ends, j)));
         }
     }
 
     pub(crate) fn heap_bytes(&self) -> usize {
-        self.text.capacity() + self.ends.capacity() * 4 + self.dense.capacity() * 4 + self.table.capacity() * 5
+        let index = self.index.get().map_or(0, |ix| ix.dense.capacity() * 4 + ix.table.capacity() * 5);
+        self.text.capacity() + self.ends.capacity() * 4 + index
     }
 }
 
@@ -159,7 +208,8 @@ impl PartialEq for IdTable {
     }
 }
 
-/// Serialised as its arena (the text and the end offsets); the index is rebuilt on reading.
+/// Serialised as its arena (the text and the end offsets); the index is made again on
+/// first use.
 impl serde::Serialize for IdTable {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         (self.text.as_str(), self.ends.as_slice()).serialize(s)
@@ -181,24 +231,7 @@ impl<'de> serde::Deserialize<'de> for IdTable {
         if start != text.len() {
             return Err(D::Error::custom("id table: text after the last id"));
         }
-        let mut t = IdTable { text, ends, ..IdTable::default() };
-        // The index, as interning one by one would have made it, without the checks.
-        let bound = t.dense_bound();
-        let numbers: Option<Vec<usize>> =
-            (0..t.len() as u32).map(|i| number(t.get_str(i)).filter(|&v| v < bound)).collect();
-        match numbers {
-            Some(numbers) => {
-                t.dense = vec![0; numbers.iter().max().map_or(0, |m| m + 1)];
-                for (i, v) in numbers.into_iter().enumerate() {
-                    if t.dense[v] != 0 {
-                        return Err(D::Error::custom(format!("id table: `{v}` twice")));
-                    }
-                    t.dense[v] = i as u32 + 1;
-                }
-            }
-            None => t.switch_to_hashing(),
-        }
-        Ok(t)
+        Ok(IdTable { text, ends, ..IdTable::default() })
     }
 }
 
@@ -226,17 +259,45 @@ mod tests {
         for i in 1..=1000u32 {
             assert_eq!(t.intern(&i.to_string()), (i - 1, true));
         }
-        assert!(!t.hashed);
+        assert!(!t.index().hashed);
         assert_eq!(t.find("500"), Some(499));
         assert_eq!(t.find("0500"), None, "a leading zero is another id");
         assert_eq!(t.find("1001"), None);
         t.pop();
         assert_eq!(t.find("1000"), None);
         assert_eq!(t.intern("0500"), (999, true));
-        assert!(t.hashed);
+        assert!(t.index().hashed);
         assert_eq!(t.find("500"), Some(499));
         assert_eq!(t.find("0500"), Some(999));
         assert_eq!(t.intern("7"), (6, false));
+    }
+
+    #[test]
+    fn a_table_read_back_makes_its_index_on_first_use() {
+        for ids in [&["3", "1", "2"][..], &["a", "7", "bc"][..]] {
+            let mut t = IdTable::default();
+            for id in ids {
+                t.intern(id);
+            }
+            let json = serde_json::to_string(&t).unwrap();
+            let mut back: IdTable = serde_json::from_str(&json).unwrap();
+            assert!(back.index.get().is_none(), "no index while decoding");
+            assert_eq!(back, t);
+            // Found as before, in either form of the index.
+            assert_eq!(back.index().hashed, t.index().hashed);
+            for (i, id) in ids.iter().enumerate() {
+                assert_eq!(back.find(id), Some(i as u32));
+            }
+            assert_eq!(back.find("zz"), None);
+            // Interning goes on from the rebuilt index.
+            let mut fresh: IdTable = serde_json::from_str(&json).unwrap();
+            assert_eq!(fresh.intern(ids[1]), (1, false));
+            assert_eq!(fresh.intern("9"), (3, true));
+            fresh.pop();
+            assert_eq!(fresh.find("9"), None);
+            back.pop();
+            assert_eq!(back.find(ids[2]), None);
+        }
     }
 
     #[test]
@@ -244,7 +305,7 @@ mod tests {
         let mut t = IdTable::default();
         t.intern("1");
         t.intern("900000000");
-        assert!(t.hashed);
+        assert!(t.index().hashed);
         assert_eq!(t.find("1"), Some(0));
         assert_eq!(t.find("900000000"), Some(1));
     }

@@ -12,7 +12,8 @@
 //!   (the input of the follow-up rates);
 //! - [`Schedule`]: a per-person cache for a horizon, updated one person at a time as events
 //!   arrive, answering work lists ([`Schedule::work_list`]), a person's schedule and month
-//!   calendars quickly.
+//!   calendars quickly. [`Schedule::scoped`] holds one [`Scope`] (a keeper's grids, some
+//!   persons): the whole schedule's obligations there, built for a fraction of the persons.
 //!
 //! # Semantics
 //!
@@ -42,11 +43,13 @@
 mod engine;
 mod rule;
 mod schedule;
+mod scope;
 #[cfg(test)]
 mod tests;
 
 pub use rule::{Filter, Fulfilment, Offset, Recurrence, RuleSet, StopEvent, Subject, Trigger, VisitRule};
 pub use schedule::{CalendarDay, MonthCalendar, Schedule, WorkItem, WorkList};
+pub use scope::Scope;
 
 use crate::person::code_enum;
 use crate::registry::state::{NEVER, NO_EVENT, NONE, State, date, day};

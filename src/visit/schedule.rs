@@ -2,9 +2,10 @@
 //! person (or household) at a time, answering work lists and calendars.
 
 use super::engine::{Ctx, HSeg, HVisit, Ob, Scratch, TrigKind, periods};
+use super::scope::{Resolved, Scope, homes_of};
 use super::{Obligation, ObligationState, RuleSet, priority_client, state_on};
 use crate::registry::state::{NEVER, NONE, State, day};
-use crate::{AreaLevel, Error, Event, EventKind, GridId, Period, PersonId, Registry, StaffId, StaffRole};
+use crate::{AreaLevel, Error, Event, EventKind, GridId, Period, PersonId, Registry, StaffId};
 use chrono::{Datelike, NaiveDate};
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -20,6 +21,9 @@ const HOUSEHOLD: u32 = 1 << 31;
 /// after it is not shown).
 ///
 /// Always pass the registry the schedule was built from and kept in step with.
+///
+/// [`Schedule::scoped`] holds only a part of the community (a keeper's grids, some persons):
+/// exactly the whole schedule's obligations in that [`Scope`], built in a fraction of the time.
 ///
 /// # Example
 ///
@@ -40,6 +44,9 @@ const HOUSEHOLD: u32 = 1 << 31;
 pub struct Schedule {
     rules: Arc<RuleSet>,
     period: Period,
+    scope: Scope,
+    /// The scope's grids or persons as indices, resolved again as the registry grows.
+    resolved: Resolved,
     obs: Vec<Ob>,
     spans: Vec<(u32, u32)>,
     hspans: Vec<(u32, u32)>,
@@ -156,9 +163,35 @@ impl Schedule {
     /// assert_eq!(s.obligations(&reg, "2026-12-31".parse().unwrap()).len(), 17);
     /// ```
     pub fn new(reg: &Registry, rules: RuleSet, horizon: Period) -> Schedule {
+        Schedule::scoped(reg, rules, horizon, Scope::Community)
+    }
+
+    /// Computes the obligations of `rules` due in `horizon` that fall in `scope`: the same
+    /// as [`Schedule::new`]'s whose grid (or person) is in the scope, computed only for the
+    /// persons and households that can have one there (a person who never belonged to a
+    /// household placed in the scope's grids has none). Updates keep it so.
+    ///
+    /// Ask it about its scope only: a work list, calendar or person outside it is empty.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use famplan::{Period, Registry, RuleSet, Schedule, Scope};
+    /// let reg = Registry::example();
+    /// let year = Period::year(2026).unwrap();
+    /// let k1 = Schedule::scoped(&reg, RuleSet::default_rules(), year, Scope::keeper(&reg, &"k1".into()));
+    /// assert_eq!(k1.scope(), &Scope::Grids(vec!["g1".into()]));
+    /// // Of the example's 17 obligations, g1 holds p1's IUD follow-up.
+    /// assert_eq!(k1.obligations(&reg, "2026-12-31".parse().unwrap()).len(), 1);
+    /// let p3 = Schedule::scoped(&reg, RuleSet::default_rules(), year, Scope::Persons(vec!["p3".into()]));
+    /// assert_eq!(p3.obligations(&reg, "2026-12-31".parse().unwrap()).len(), 12); // her monthly checks
+    /// ```
+    pub fn scoped(reg: &Registry, rules: RuleSet, horizon: Period, scope: Scope) -> Schedule {
         let mut s = Schedule {
             rules: Arc::new(rules),
             period: horizon,
+            resolved: Resolved::new(&scope, reg.st()),
+            scope,
             obs: Vec::new(),
             spans: Vec::new(),
             hspans: Vec::new(),
@@ -204,17 +237,41 @@ impl Schedule {
         self.members = vec![Vec::new(); st.households.len()];
         self.verifs.clear();
         self.by_grid = vec![Vec::new(); st.areas.all(AreaLevel::Grid).len()];
+        self.resolved = Resolved::new(&self.scope, st);
         let (mut hsegs, mut hvisits) = (Vec::new(), Vec::new());
+        // Which households can have an obligation in the scope; a person is computed when
+        // one of her households can (she may owe visits there, or count for its rules).
+        let in_scope = self.resolved.households(st);
+        let mut homes = Vec::new();
         for p in 0..st.persons.len() as u32 {
             let start = self.obs.len() as u32;
-            ctx.person(p, &mut self.scratch, &mut self.obs, &mut hsegs, &mut hvisits);
-            self.spans.push((start, self.obs.len() as u32 - start));
-            for &(_, h) in &self.scratch.homes {
-                let m = &mut self.members[h as usize];
-                if !m.contains(&p) {
-                    m.push(p);
+            let compute = match &self.resolved {
+                Resolved::All => true,
+                Resolved::Persons(ps) => ps.binary_search(&p).is_ok(),
+                Resolved::Grids(_) => {
+                    // Every household she belongs to knows her, computed or not: a household
+                    // that moves into the scope later is recomputed with all its members.
+                    homes_of(st, p, &mut homes);
+                    for &h in &homes {
+                        let m = &mut self.members[h as usize];
+                        if !m.contains(&p) {
+                            m.push(p);
+                        }
+                    }
+                    homes.iter().any(|&h| in_scope[h as usize])
+                }
+            };
+            if compute {
+                ctx.person(p, &mut self.scratch, &mut self.obs, &mut hsegs, &mut hvisits);
+                self.resolved.retain_from(&mut self.obs, start as usize);
+                for &(_, h) in &self.scratch.homes {
+                    let m = &mut self.members[h as usize];
+                    if !m.contains(&p) {
+                        m.push(p);
+                    }
                 }
             }
+            self.spans.push((start, self.obs.len() as u32 - start));
         }
         for (i, v) in st.verifications.iter().enumerate() {
             self.verifs.entry(v.household).or_default().push(i as u32);
@@ -232,8 +289,9 @@ impl Schedule {
             }
             let start = self.obs.len() as u32;
             let verifs = self.verifs.get(&h).map(Vec::as_slice).unwrap_or(&[]);
-            if !ctx.household_rules.is_empty() {
+            if !ctx.household_rules.is_empty() && in_scope[h as usize] {
                 ctx.household(h, &hsegs[a0..a], &hvisits[b0..b], verifs, &mut self.obs);
+                self.resolved.retain_from(&mut self.obs, start as usize);
             }
             self.hspans.push((start, self.obs.len() as u32 - start));
         }
@@ -322,6 +380,10 @@ impl Schedule {
 
     /// Registers persons and households that the registry gained since the last update.
     fn grow(&mut self, st: &State) {
+        // Grids and persons of the scope may have been defined or registered since.
+        if !matches!(self.scope, Scope::Community) {
+            self.resolved = Resolved::new(&self.scope, st);
+        }
         while self.spans.len() < st.persons.len() {
             self.spans.push((self.obs.len() as u32, 0));
             self.indexed.push(NONE);
@@ -472,6 +534,7 @@ impl Schedule {
         self.hsegs.clear();
         self.hvisits.clear();
         ctx.person(p, &mut self.scratch, &mut self.tmp, &mut self.hsegs, &mut self.hvisits);
+        self.resolved.retain_from(&mut self.tmp, 0);
         let mut homes = [NONE; 4];
         let mut more = Vec::new();
         for (i, &(_, h)) in self.scratch.homes.iter().enumerate() {
@@ -486,7 +549,7 @@ impl Schedule {
             }
         }
         self.replace(p);
-        if households && !ctx.household_rules.is_empty() {
+        if households && !ctx.household_rules.is_empty() && self.resolved.has_households() {
             for h in homes.into_iter().filter(|&h| h != NONE).chain(more) {
                 self.household_with(&ctx, h);
             }
@@ -502,7 +565,7 @@ impl Schedule {
     }
 
     fn household_with(&mut self, ctx: &Ctx<'_>, h: u32) {
-        if ctx.household_rules.is_empty() {
+        if ctx.household_rules.is_empty() || !self.resolved.has_households() {
             return;
         }
         self.hsegs.clear();
@@ -514,6 +577,7 @@ impl Schedule {
         self.tmp.clear();
         let verifs = self.verifs.get(&h).map(Vec::as_slice).unwrap_or(&[]);
         ctx.household(h, &self.hsegs, &self.hvisits, verifs, &mut self.tmp);
+        self.resolved.retain_from(&mut self.tmp, 0);
         self.replace(h | HOUSEHOLD);
     }
 
@@ -541,6 +605,20 @@ impl Schedule {
     /// ```
     pub fn rules(&self) -> &RuleSet {
         &self.rules
+    }
+
+    /// The part of the community the schedule holds ([`Scope::Community`] for
+    /// [`Schedule::new`]).
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use famplan::{Period, Registry, RuleSet, Schedule, Scope};
+    /// let s = Schedule::new(&Registry::example(), RuleSet::default_rules(), Period::month(2026, 1).unwrap());
+    /// assert_eq!(s.scope(), &Scope::Community);
+    /// ```
+    pub fn scope(&self) -> &Scope {
+        &self.scope
     }
 
     /// Every obligation of the horizon, with states on `on`.
@@ -630,13 +708,9 @@ impl Schedule {
     pub fn keeper_work_list<'a>(&'a self, reg: &'a Registry, keeper: &StaffId, on: NaiveDate) -> WorkList<'a> {
         let st = reg.st();
         let mut items = Vec::new();
-        for g in st.areas.all(AreaLevel::Grid) {
-            let gid = GridId::new(g.id.as_str());
-            let keeps = st.areas.keeper(&gid).is_some_and(|k| k.id == *keeper && k.role == StaffRole::Keeper);
-            if keeps {
-                if let Some(gi) = st.areas.grid_index(g.id.as_str()) {
-                    self.collect(reg, gi, on, &mut items);
-                }
+        for g in st.areas.grids_kept_by(keeper) {
+            if let Some(gi) = st.areas.grid_index(g.as_str()) {
+                self.collect(reg, gi, on, &mut items);
             }
         }
         sort_items(&mut items);

@@ -33,6 +33,8 @@ mod fuzz_regressions;
 mod util;
 // Visit schedules: every default rule worked out by hand, work lists, incremental updates, properties.
 mod visit;
+// Scoped schedules: a keeper's grids, the community's schedule filtered, kept up with events.
+mod visit_scope;
 // Snapshot workbooks (.xlsx): round trips, a Chinese ledger made by another tool, bad cells.
 #[cfg(feature = "xlsx")]
 mod xlsx;

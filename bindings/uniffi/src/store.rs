@@ -7,7 +7,7 @@ use crate::{
     SyncReport, WorkList,
 };
 use chrono::{Datelike, NaiveDate, NaiveDateTime};
-use famplan::{AreaLevel, Comparison, Event, EventKind, GroupBy, Period, Registry, RuleSet, Schedule, Target};
+use famplan::{AreaLevel, Comparison, Event, EventKind, GroupBy, Period, Registry, RuleSet, Schedule, Scope, Target};
 use famplan_store::{Store, Watermark};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
@@ -65,7 +65,8 @@ struct Inner {
     schedule: Option<Cached>,
 }
 
-/// The visit schedule, kept in step with the store's registry.
+/// The visit schedule of one keeper's grids (its `Scope`), kept in step with the store's
+/// registry.
 #[derive(Debug)]
 struct Cached {
     /// The horizon is this year ± 1.
@@ -73,6 +74,15 @@ struct Cached {
     /// The store's generation it was built at (see `Store::generation`).
     generation: u64,
     schedule: Schedule,
+}
+
+/// The schedule's horizon for a date: its year ± 1.
+fn horizon(on: NaiveDate) -> Result<Period, FamplanError> {
+    let year = on.year();
+    Period::year(year - 1)
+        .zip(Period::year(year + 1))
+        .and_then(|(a, b)| Period::new(a.start, b.end))
+        .ok_or_else(|| FamplanError::invalid("on", format!("{on} is out of range")))
 }
 
 /// `recorded_at`: the one place the binding reads the clock (UTC, to the microsecond).
@@ -188,21 +198,27 @@ impl FamplanStore {
     /// grids they keep, key population and special clients first, each with why.
     pub fn work_list(&self, keeper: String, on: NaiveDate) -> Result<WorkList, FamplanError> {
         let mut inner = self.lock();
-        let (reg, schedule) = inner.schedule(on)?;
-        if !reg.areas().staff().iter().any(|s| s.id.as_str() == keeper) {
+        let keeper_id = famplan::StaffId::new(keeper.as_str());
+        // Before the schedule: an unknown keeper leaves the cached one alone.
+        if !inner.store.view()?.areas().staff().iter().any(|s| s.id == keeper_id) {
             return Err(FamplanError::not_found("keeper", &keeper));
         }
-        let list = schedule.keeper_work_list(reg, &keeper.as_str().into(), on);
+        let (reg, schedule) = inner.schedule(on, &keeper_id)?;
+        let list = schedule.keeper_work_list(reg, &keeper_id, on);
         Ok(WorkList::from_core(&keeper, &list))
     }
 
     /// A person's file on a date: record, state, and every obligation of her visit schedule
     /// (this year ± 1) with its state on the date and why it exists.
     pub fn person_file(&self, person: String, on: NaiveDate) -> Result<PersonFile, FamplanError> {
+        let horizon = horizon(on)?;
         let mut inner = self.lock();
-        let (reg, schedule) = inner.schedule(on)?;
+        let reg = inner.store.view()?;
         let id = famplan::PersonId::new(person.as_str());
         let record = reg.person(&id).ok_or_else(|| FamplanError::not_found("person", &person))?;
+        // Her schedule alone (wherever she lived): a scope of one person is built in well
+        // under a millisecond, and leaves the keeper's cached schedule alone.
+        let schedule = Schedule::scoped(reg, RuleSet::default_rules(), horizon, Scope::Persons(vec![id.clone()]));
         Ok(PersonFile {
             id: person,
             on,
@@ -366,18 +382,19 @@ impl Inner {
         Ok(ids)
     }
 
-    /// The registry and a schedule for the year of `on` in step with it.
-    fn schedule(&mut self, on: NaiveDate) -> Result<(&Registry, &Schedule), FamplanError> {
+    /// The registry and the schedule of `keeper`'s grids (from the area tree) for the year
+    /// of `on`, in step with it: rebuilt when the store changed behind it, the year differs,
+    /// or the keeper's grids are others (another keeper, or a `staff_assigned` since).
+    fn schedule(&mut self, on: NaiveDate, keeper: &famplan::StaffId) -> Result<(&Registry, &Schedule), FamplanError> {
+        let horizon = horizon(on)?;
         let generation = self.store.generation()?;
         let reg = self.store.view()?;
         let year = on.year();
-        let fresh = matches!(&self.schedule, Some(c) if c.year == year && c.generation == generation);
+        let scope = Scope::keeper(reg, keeper);
+        let fresh = matches!(&self.schedule,
+            Some(c) if c.year == year && c.generation == generation && *c.schedule.scope() == scope);
         if !fresh {
-            let horizon = Period::year(year - 1)
-                .zip(Period::year(year + 1))
-                .and_then(|(a, b)| Period::new(a.start, b.end))
-                .ok_or_else(|| FamplanError::invalid("on", format!("{on} is out of range")))?;
-            let schedule = Schedule::new(reg, RuleSet::default_rules(), horizon);
+            let schedule = Schedule::scoped(reg, RuleSet::default_rules(), horizon, scope);
             self.schedule = Some(Cached { year, generation, schedule });
         }
         let cached = self.schedule.as_ref().expect("just filled");

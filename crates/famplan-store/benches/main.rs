@@ -14,7 +14,7 @@
 
 use criterion::{BatchSize, Criterion, Throughput, criterion_group, criterion_main};
 use famplan::io::ImportMode;
-use famplan::{AreaLevel, Period, RuleSet, Schedule};
+use famplan::{AreaLevel, Period, RuleSet, Schedule, Scope};
 use famplan_store::Store;
 
 fn testing() -> bool {
@@ -75,7 +75,7 @@ fn work_list(c: &mut Criterion) {
     let today = cfg.end;
     let report = Store::open(&db).unwrap().merge(famplan_synth::community_events(&cfg)).unwrap();
     assert!(report.conflicts.is_empty());
-    // The first grid's keeper, as `famplan demo` shows; the schedule `famplan due` builds.
+    // The first grid's keeper, as `famplan demo` shows; the work list the phone app returns.
     let keeper = {
         let mut store = Store::open(&db).unwrap();
         let reg = store.registry().unwrap();
@@ -94,7 +94,9 @@ fn work_list(c: &mut Criterion) {
         b.iter(|| {
             let mut store = Store::open(&db).unwrap();
             let reg = store.view().unwrap();
-            let schedule = Schedule::new(reg, RuleSet::default_rules(), horizon);
+            // The phone's path: the schedule of the keeper's grids only.
+            let scope = Scope::keeper(reg, &keeper);
+            let schedule = Schedule::scoped(reg, RuleSet::default_rules(), horizon, scope);
             let list = schedule.keeper_work_list(reg, &keeper, today);
             assert!(!list.items.is_empty());
             list.items.len()
