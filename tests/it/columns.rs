@@ -69,7 +69,8 @@ fn both(index: usize, f: impl Fn(&str) -> String, mode: ImportMode) -> (String, 
 
 #[test]
 fn bad_rows_are_refused_with_the_messages_of_the_csv_files() {
-    let cases: [(usize, fn(&str) -> String); 14] = [
+    type Spoil = fn(&str) -> String;
+    let cases: [(usize, Spoil); 14] = [
         (2, |s| s.replace("birth_date", "born")),
         (2, |s| s.replace("1990-05-01", "1990-02-30")),
         (2, |s| s.replace(",F,1995", ",W,1995")),
