@@ -27,6 +27,7 @@
 mod activities;
 #[cfg(feature = "xlsx")]
 mod aliases;
+mod columns;
 mod events;
 mod snapshot;
 mod table;
@@ -36,6 +37,7 @@ mod xlsx;
 pub use activities::{ACTIVITY_COLUMNS, read_activities};
 #[cfg(feature = "xlsx")]
 pub use aliases::{COLUMN_ALIASES, ColumnAlias, SHEET_ALIASES};
+pub use columns::{ColumnTable, SnapshotColumns, read_snapshot_columns};
 pub use events::{EventFormat, read_events, write_events};
 pub use snapshot::{
     AREA_COLUMNS, AreaRow, HOUSEHOLD_COLUMNS, HouseholdRow, ImportMode, ImportSummary, PERSON_COLUMNS,

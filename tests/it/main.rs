@@ -12,6 +12,8 @@ mod services;
 mod resident_id;
 // The snapshot directory: reading, writing, bad input (DOMAIN §15).
 mod snapshot;
+// The snapshot tables as text columns (a Spark worker's Arrow batches): read as the CSV files.
+mod columns;
 // Events as JSON Lines and CSV.
 mod events_io;
 // Checkpoints: the folded state saved without its log, read back exactly.

@@ -71,7 +71,7 @@ def per_partition(fs: Any, spark: Any, data: pathlib.Path, js: list[Any], runs: 
     t = read_text(spark, data)
     rows = fs.shard_rows(t["areas"], t["households"], t["persons"], t["visits"])
     one = rows.filter(F.col(fs.COMMUNITY) == "1").toArrow()
-    job = fs._shard_job(js, "grid", D, None, AS_OF, "as_recorded")
+    job = fs._shard_job(js, "grid", D, None, AS_OF, "as_recorded", fs._person_columns(t["persons"]))
     times = []
     for _ in range(runs):
         t0 = time.perf_counter()
@@ -83,6 +83,36 @@ def per_partition(fs: Any, spark: Any, data: pathlib.Path, js: list[Any], runs: 
         f"median {statistics.median(times) * 1000:.0f} ms over {runs} runs",
         flush=True,
     )
+
+
+def stages(fs: Any, spark: Any, data: pathlib.Path, js: list[Any]) -> None:
+    """Where the famplan-on-Spark path spends its time: each stage run to its end alone
+    (Spark's ``noop`` sink), the later ones including the earlier."""
+    from pyspark.sql import functions as F
+
+    def noop(df: Any) -> None:
+        df.write.format("noop").mode("overwrite").save()
+
+    def count(batches: Any) -> Any:
+        import pyarrow as pa
+
+        yield pa.record_batch({"n": pa.array([sum(b.num_rows for b in batches)], pa.int64())})
+
+    t = read_text(spark, data)
+    rows = fs.shard_rows(t["areas"], t["households"], t["persons"], t["visits"])
+    steps = {
+        "read the four CSV tables": lambda: [noop(df) for df in t.values()],
+        "shard rows without visits, repartitioned": lambda: noop(rows.filter(F.col("__table") != "v").repartition(fs.COMMUNITY)),
+        "shard rows, repartitioned (visits joined to their person)": lambda: noop(rows.repartition(fs.COMMUNITY)),
+        "... handed to Python as Arrow (rows counted)": lambda: rows.repartition(fs.COMMUNITY).mapInArrow(count, "n long").collect(),
+        "... and famplan on each partition (partials)": lambda: fs.partials(
+            t["areas"], t["households"], t["persons"], t["visits"], js, "grid", on=D, as_of=AS_OF, basis="as_recorded"
+        ).collect(),
+    }
+    for label, step in steps.items():
+        t0 = time.perf_counter()
+        step()
+        print(f"stage: {label}: {time.perf_counter() - t0:.1f} s (load {os.getloadavg()[0]:.1f})", flush=True)
 
 
 def six_rates_pyspark(t: dict[str, Any]) -> dict[int, list[int]]:
@@ -159,6 +189,7 @@ def main() -> None:
     ap.add_argument("--runs", type=int, default=3)
     ap.add_argument("--paths", default="famplan_spark,famplan_spark_partition,pyspark,single")
     ap.add_argument("--no-build", action="store_true", help="use the famplan already installed")
+    ap.add_argument("--stages", action="store_true", help="time the stages of the famplan path, then stop")
     a = ap.parse_args()
     if not a.no_build:
         cmd = [sys.executable, "-m", "maturin", "develop", "--release", "--locked", "-q"]
@@ -188,7 +219,11 @@ def main() -> None:
     spark.sparkContext.setLogLevel("ERROR")
     spark.range(1).count()
     print(f"spark start-up: {time.perf_counter() - t0:.1f} s", flush=True)
-    if "famplan_spark" in a.paths.split(","):
+    if a.stages:
+        stages(fs, spark, data, jobs(famplan))
+        spark.stop()
+        return
+    if "famplan_spark" in a.paths.split(",") or "famplan_spark_partition" in a.paths.split(","):
         per_partition(fs, spark, data, jobs(famplan))
 
     js = jobs(famplan)

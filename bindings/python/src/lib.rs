@@ -14,6 +14,7 @@ mod registry;
 mod report;
 mod services;
 mod shard;
+mod shard_columns;
 mod store;
 mod visit;
 
@@ -34,6 +35,7 @@ fn _famplan(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(read_events, m)?)?;
     m.add_function(wrap_pyfunction!(publicity::publicity_plan, m)?)?;
     m.add_function(wrap_pyfunction!(shard::shard_partials, m)?)?;
+    m.add_function(wrap_pyfunction!(shard_columns::shard_partials_columns, m)?)?;
     m.add_function(wrap_pyfunction!(shard::reduce_partials, m)?)?;
     m.add("__version__", env!("CARGO_PKG_VERSION"))?;
     Ok(())

@@ -124,7 +124,7 @@ def test_one_call_and_a_bad_row(spark: Any) -> None:
     per_community = fs.rates(areas, households, persons, visits, ["case_file_rate", "cpr"], "grid", **KW, per="community")
     assert per_community.to_dict() == want.to_dict()
     bad = persons.withColumn("sex", F.when(F.col("person_id") == "3", F.lit("X")).otherwise(F.col("sex")))
-    with pytest.raises(Exception, match=r"community 1: persons.csv:\d+: sex: `X` is not one of"):
+    with pytest.raises(Exception, match=r"community 1: persons:\d+: sex: `X` is not one of"):
         fs.rates(areas, households, bad, visits, ["cpr"], on=ON)
 
 

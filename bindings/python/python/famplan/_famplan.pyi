@@ -29,6 +29,7 @@ __all__ = [
     "publicity_plan",
     "reduce_partials",
     "shard_partials",
+    "shard_partials_columns",
     "__version__",
 ]
 
@@ -516,6 +517,25 @@ def shard_partials(
 ) -> Frame:
     """One shard's snapshot tables as CSV text (`name` goes before each file name in
     messages) to its partial rows: `rate, level, unit, numerator, denominator, start, end`."""
+
+def shard_partials_columns(
+    areas: Sequence[tuple[str, bytes, bytes | None, bytes | None, int, int, bool]],
+    households: Sequence[tuple[str, bytes, bytes | None, bytes | None, int, int, bool]],
+    persons: Sequence[tuple[str, bytes, bytes | None, bytes | None, int, int, bool]],
+    visits: Sequence[tuple[str, bytes, bytes | None, bytes | None, int, int, bool]],
+    rates: _Rate | tuple[_Rate, _Period] | Sequence[_Rate | tuple[_Rate, _Period]],
+    by: _By = "grid",
+    *,
+    on: datetime.date,
+    period: _Period | None = None,
+    as_of: datetime.date | None = None,
+    basis: Literal["on_date", "as_recorded"] = "on_date",
+    name: str = "",
+) -> Frame:
+    """One shard's snapshot tables as Arrow text columns to its partial rows, as
+    `shard_partials` gives for the same text as CSV. Each column is `(name, offsets, data,
+    validity, offset, length, large)`: the buffers of a pyarrow `string` (32-bit offsets) or
+    `large_string` array (`validity` None: no nulls); a null is read as an empty field."""
 
 def reduce_partials(
     partials: dict[str, Sequence[Any]],

@@ -36,7 +36,7 @@ COMMUNITY = "__community"
 _TABLE = "__table"
 
 # The columns of each snapshot table, as the core reads them (famplan.io); optional person
-# columns are carried when the DataFrame has them. `kind` is renamed apart in the union.
+# columns are carried when the DataFrame has them.
 _AREAS = ["grid_id", "zone_id", "community_id"]
 _HOUSEHOLDS = ["household_id", "grid_id", "kind"]
 _PERSONS = [
@@ -47,7 +47,6 @@ _PERSONS_OPTIONAL = [
     "name", "id_number", "phone", "marital_since", "residency_since", "case_file_opened", "tags",
 ]
 _VISITS = ["visit_id", "person_id", "date", "kind"]
-_RENAME = {"h": {"kind": "household_kind"}, "v": {"kind": "visit_kind"}}
 
 
 def _partial_schema() -> Any:
@@ -58,61 +57,94 @@ def _partial_schema() -> Any:
     return StructType(text + counts)
 
 
+def _person_columns(persons: DataFrame) -> list[str]:
+    return _PERSONS + [c for c in _PERSONS_OPTIONAL if c in persons.columns]
+
+
 def shard_rows(areas: DataFrame, households: DataFrame, persons: DataFrame, visits: DataFrame) -> DataFrame:
-    """The four tables as one DataFrame of text columns, each row tagged with its table and
-    its community: areas by ``community_id``, households and persons by their grid, visits by
-    their person. A row whose grid or person is unknown gets no community: its shard then
-    fails with the core's message, as on one machine."""
+    """The four tables as one DataFrame of text columns ``__community, __table, c0, c1 …``:
+    each row tagged with its table (``a``, ``h``, ``p``, ``v``) and its community (areas by
+    ``community_id``, households and persons by their grid, visits by their person), its
+    values in the order of its table's columns (areas ``grid_id, zone_id, community_id``;
+    households ``household_id, grid_id, kind``; persons the columns of ``PERSON_COLUMNS`` it
+    has; visits ``visit_id, person_id, date, kind``). A row is as wide as the widest table, not
+    as all four together: less to shuffle and to hand to the workers. A row whose grid or
+    person is unknown gets no community: its shard then fails with the core's message, as on
+    one machine."""
     from pyspark.sql import functions as F
 
-    def text(df: DataFrame, cols: list[str], tag: str) -> DataFrame:
-        rename = _RENAME.get(tag, {})
-        return df.select(
-            *[F.col(c).cast("string").alias(rename.get(c, c)) for c in cols], F.lit(tag).alias(_TABLE)
-        )
+    def text(df: DataFrame, cols: list[str]) -> DataFrame:
+        return df.select(*[F.col(c).cast("string") for c in cols])
 
-    a = text(areas, _AREAS, "a").withColumn(COMMUNITY, F.col("community_id"))
-    grid_community = a.select("grid_id", COMMUNITY)
-    h = text(households, _HOUSEHOLDS, "h").join(grid_community, "grid_id", "left")
-    person_cols = _PERSONS + [c for c in _PERSONS_OPTIONAL if c in persons.columns]
-    p = text(persons, person_cols, "p").join(grid_community, "grid_id", "left")
-    person_community = p.select("person_id", COMMUNITY)
-    v = text(visits, _VISITS, "v").join(person_community, "person_id", "left")
-    return a.unionByName(h, allowMissingColumns=True).unionByName(p, allowMissingColumns=True).unionByName(
-        v, allowMissingColumns=True
-    )
+    def packed(df: DataFrame, cols: list[str], tag: str) -> DataFrame:
+        return df.select(COMMUNITY, F.lit(tag).alias(_TABLE), *[F.col(c).alias(f"c{i}") for i, c in enumerate(cols)])
+
+    at = text(areas, _AREAS).withColumn(COMMUNITY, F.col("community_id"))
+    grid_community = at.select("grid_id", COMMUNITY)
+    h = packed(text(households, _HOUSEHOLDS).join(grid_community, "grid_id", "left"), _HOUSEHOLDS, "h")
+    person_cols = _person_columns(persons)
+    pj = text(persons, person_cols).join(grid_community, "grid_id", "left")
+    vj = text(visits, _VISITS).join(pj.select("person_id", COMMUNITY), "person_id", "left")
+    parts = [packed(at, _AREAS, "a"), h, packed(pj, person_cols, "p"), packed(vj, _VISITS, "v")]
+    out = parts[0]
+    for part in parts[1:]:
+        out = out.unionByName(part, allowMissingColumns=True)
+    return out
 
 
-def _csv(table: Any, tag: str, cols: list[str]) -> bytes:
+def _text_columns(table: Any, tag: str, cols: list[str]) -> list[tuple[Any, ...]]:
+    """The rows of one table (``tag``) of :func:`shard_rows` as Arrow text columns named
+    ``cols``, for the core's column reader: per column the buffers of one string array (no
+    CSV text, no Python object per value)."""
     import pyarrow as pa  # type: ignore[import-untyped]
     import pyarrow.compute as pc  # type: ignore[import-untyped]
-    import pyarrow.csv as pcsv  # type: ignore[import-untyped]
 
-    rename = {v: k for k, v in _RENAME.get(tag, {}).items()}
-    names = [rename.get(c, c) for c in cols]
-    part = table.filter(pc.equal(table.column(_TABLE), tag)).select(cols).rename_columns(names)
-    sink = pa.BufferOutputStream()
-    pcsv.write_csv(part, sink, pcsv.WriteOptions(quoting_style="needed"))
-    return bytes(sink.getvalue().to_pybytes())
+    part = table.filter(pc.equal(table.column(_TABLE), tag)).select([f"c{i}" for i in range(len(cols))])
+    out = []
+    for name, col in zip(cols, part.columns):
+        arr = col.combine_chunks() if isinstance(col, pa.ChunkedArray) else col
+        if not (pa.types.is_string(arr.type) or pa.types.is_large_string(arr.type)):
+            arr = arr.cast(pa.string())  # a string view, or a column Spark did not give as text
+        large = pa.types.is_large_string(arr.type)
+        validity, offsets, data = arr.buffers()
+        out.append(
+            (
+                name,
+                bytes(8 if large else 4) if offsets is None else offsets.to_pybytes(),
+                None if data is None else data.to_pybytes(),
+                None if validity is None or arr.null_count == 0 else validity.to_pybytes(),
+                arr.offset,
+                len(arr),
+                large,
+            )
+        )
+    return out
 
 
-def _shard_job(rates: Sequence[Any], by: Literal["community", "zone", "grid"], on: datetime.date, period: Any, as_of: Any, basis: Literal["on_date", "as_recorded"]) -> Any:
-    """The function each worker runs on one community's rows: famplan reads them as a
-    snapshot and gives the partial rows."""
+def _shard_job(
+    rates: Sequence[Any],
+    by: Literal["community", "zone", "grid"],
+    on: datetime.date,
+    period: Any,
+    as_of: Any,
+    basis: Literal["on_date", "as_recorded"],
+    person_cols: list[str],
+) -> Any:
+    """The function each worker runs on the rows of :func:`shard_rows` of one or more
+    communities (``person_cols``: the persons' columns, in order): famplan reads them as a
+    snapshot, from their Arrow buffers, and gives the partial rows."""
 
     def run(table: Any) -> Any:
         import pyarrow as pa
         import pyarrow.compute as pc
 
-        have = set(table.column_names)
         communities = pc.unique(table.column(COMMUNITY)).to_pylist() if table.num_rows else []
         community = communities[0] if len(communities) == 1 else ", ".join(sorted(map(str, communities)))
-        person_cols = _PERSONS + [c for c in _PERSONS_OPTIONAL if c in have]
-        frame = _famplan.shard_partials(
-            _csv(table, "a", _AREAS),
-            _csv(table, "h", ["household_id", "grid_id", "household_kind"]),
-            _csv(table, "p", person_cols),
-            _csv(table, "v", ["visit_id", "person_id", "date", "visit_kind"]),
+        frame = _famplan.shard_partials_columns(
+            _text_columns(table, "a", _AREAS),
+            _text_columns(table, "h", _HOUSEHOLDS),
+            _text_columns(table, "p", person_cols),
+            _text_columns(table, "v", _VISITS),
             list(rates),
             by,
             on=on,
@@ -155,7 +187,7 @@ def partials(
     community (``groupBy(community).applyInArrow``). Both give the same rows, in about the
     same time on 1M persons here (docs/scale-out.md)."""
     rates = list(rates) if not isinstance(rates, (str, tuple)) else [rates]
-    job = _shard_job(rates, by, on, period, as_of, basis)
+    job = _shard_job(rates, by, on, period, as_of, basis, _person_columns(persons))
     rows = shard_rows(areas, households, persons, visits)
     if per == "community":
         return rows.groupBy(COMMUNITY).applyInArrow(job, _partial_schema())
