@@ -219,13 +219,13 @@ impl<'r> DrillDown<'r> {
     ///
     /// ```
     /// use famplan::{CustomRate, GroupBy, Params, Registry};
-    /// // Everyone, counted when female: every male has the same reason.
-    /// let everyone = CustomRate::from_toml("code = \"f\"\n[denominator]\n[numerator]\nsex = \"F\"\n")?;
+    /// // Everyone, counted when male: the two women (p1, p3) have the same reason.
+    /// let men = CustomRate::from_toml("code = \"m\"\n[denominator]\n[numerator]\nsex = \"M\"\n")?;
     /// let reg = Registry::example();
     /// let p = Params::new("2026-06-30".parse().unwrap());
-    /// let d = reg.drill_down_columns(&everyone.into(), &p, GroupBy::Zone, "z1");
-    /// let men = (0..d.len()).filter(|&i| !d.counted(i)).count();
-    /// assert!(men > 1);
+    /// let d = reg.drill_down_columns(&men.into(), &p, GroupBy::Community, "c1");
+    /// let women: Vec<_> = (0..d.len()).filter(|&i| !d.counted(i)).map(|i| d.subject(i)).collect();
+    /// assert_eq!(women, ["p1", "p3"]);
     /// assert_eq!(d.reasons().len(), 1);
     /// assert_eq!(d.reasons()[0].missing, "sex");
     /// # Ok::<(), famplan::Error>(())
