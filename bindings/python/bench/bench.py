@@ -13,13 +13,24 @@ over every run of every round):
 - drill_down: every person of a one-community city (1M rows, `Registry.drill_down`),
   against `Registry::drill_down` in Rust; the difference is the cost of the columns;
 - to_polars: those 1M rows as a polars DataFrame (Arrow PyCapsule stream), a fresh frame
-  each time.
+  each time; `python_drill_down_to_polars_s` is the two together (the goal: under 0.5 s).
+
+The rates' Python/Rust ratio is also given per round (`rates_ratio_rounds`, Python's median
+over Rust's median of the same round) and as the median of those (`rates_ratio_rounds_median`):
+the rounds alternate, so each ratio compares runs made under about the same load.
 
 Seen on 2026-11-28 (2 cores shared with two other builds, load average 3.5–7; 3 rounds × 5
 runs each), on main as of 79b6721 merged: rates Rust 0.069 s, Python 0.088 s (median;
 fastest runs 0.056–0.083 s against 0.061–0.071 s in separate runs: the difference is within
 the noise); drill-down 1M rows Rust 0.78 s, Python 0.86 s, to_polars 0.08 s, so the columns
 cost 0.16 s (0.21–0.28 s in the runs before, under heavier load).
+
+Seen on 2026-11-29 after the drill-down in columns (`Registry::drill_down_columns`), base and
+new builds alternating in separate processes, 3 rounds × 5 runs, load average 9–13 (under that
+load every time was 5–7× the quiet round's, so the quiet round is the one quoted): 1M rows,
+Python drill_down + to_polars 0.40–0.47 s (was 0.66–0.93 s; to_polars now under 1 ms, was
+0.07 s), Rust drill_down_columns 0.21–0.28 s, Rust drill_down as entries 0.57–0.66 s (was
+0.59–0.79 s).
 """
 
 from __future__ import annotations
