@@ -30,7 +30,11 @@ new builds alternating in separate processes, 3 rounds × 5 runs, load average 9
 load every time was 5–7× the quiet round's, so the quiet round is the one quoted): 1M rows,
 Python drill_down + to_polars 0.40–0.47 s (was 0.66–0.93 s; to_polars now under 1 ms, was
 0.07 s), Rust drill_down_columns 0.21–0.28 s, Rust drill_down as entries 0.57–0.66 s (was
-0.59–0.79 s).
+0.59–0.79 s). This script right after (5 rounds × 5 runs, load average 1.2–2.1), twice:
+drill_down + to_polars 0.432 s and 0.543 s (fastest 0.34 s, 0.35 s), Rust drill_down_columns
+0.235 s and 0.324 s; rates Python/Rust 1.13 and 1.004 (per-round median 1.019 and 1.052,
+single rounds 0.81–1.48: still noise larger than the 10 % to settle; fastest runs 0.0346 s
+against 0.0337 s and 0.0368 s against 0.0360 s).
 """
 
 from __future__ import annotations
