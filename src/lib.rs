@@ -107,6 +107,7 @@ pub use rate::{
     assess, catalogue,
 };
 // Reports for exchange: the report model, the data-value file, the report workbook, FHIR.
+pub use rate::DrillDown;
 #[cfg(feature = "fhir")]
 pub use rate::fhir;
 #[cfg(feature = "csv")]

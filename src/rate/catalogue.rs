@@ -1,6 +1,6 @@
 //! The catalogue: every row of DOMAIN §7, with its definition and how it is counted.
 
-use super::engine::{Cache, Ctx, Lite, Sink, obligation_entry};
+use super::engine::{Cache, Ctx, Lite, Row, Sink, obligation_entry};
 use super::{Counts, Reason, Scale};
 use crate::person::code_enum;
 use crate::registry::state::{Change, Detail, NONE, State, date, day};
@@ -9,6 +9,7 @@ use crate::{
     Residency, RuleSet, Sex, StopReason, Tag,
 };
 use serde::{Deserialize, Serialize};
+use std::borrow::Cow;
 
 code_enum!(
     /// The code of a catalogue rate (DOMAIN §7).
@@ -403,22 +404,23 @@ impl<'m> Prepared<'m> {
     }
 
     #[inline]
-    pub(crate) fn person<'r, S: Sink>(&self, ctx: &Ctx<'r>, cache: &mut Cache<'r>, sink: &mut S) {
+    pub(crate) fn person<'r, S: Sink<'r>>(&self, ctx: &Ctx<'r>, cache: &mut Cache<'r>, sink: &mut S) {
         let code = self.code;
         let p = cache.p;
-        let id = || Some(PersonId::new(p.id()));
-        let subject = || p.id().to_string();
+        let row = || Row::person(p.id());
         match code {
             C::CaseFileRate => {
                 let Some(s) = cache.at(ctx, ctx.p.on) else { return };
                 if s.is_resident_wra() {
                     let ok = s.case_file.is_open();
-                    sink.add(ctx.unit(&s), Counts::one(ok), || {
-                        let detail = match s.case_file {
-                            crate::CaseFileStatus::Closed(r) => format!("no open case file (closed: {r})"),
-                            _ => "no open case file".to_string(),
-                        };
-                        (id(), subject(), Some(Reason::new(code.code(), "case_file", detail)))
+                    sink.add(ctx.unit(&s), Counts::one(ok), |why| {
+                        row().because(why, || {
+                            let detail = match s.case_file {
+                                crate::CaseFileStatus::Closed(r) => format!("no open case file (closed: {r})"),
+                                _ => "no open case file".to_string(),
+                            };
+                            Reason::new(code.code(), "case_file", detail)
+                        })
                     });
                 }
             }
@@ -429,19 +431,24 @@ impl<'m> Prepared<'m> {
                 }
                 let using = s.uses_method();
                 match code {
-                    C::Cpr => sink.add(ctx.unit(&s), Counts::one(using), || {
-                        let detail = if s.method_recorded { "current method is none" } else { "no method recorded" };
-                        (id(), subject(), Some(Reason::new(code.code(), "contraceptive_method", detail)))
+                    C::Cpr => sink.add(ctx.unit(&s), Counts::one(using), |why| {
+                        row().because(why, || {
+                            let detail =
+                                if s.method_recorded { "current method is none" } else { "no method recorded" };
+                            Reason::new(code.code(), "contraceptive_method", detail)
+                        })
                     }),
                     C::MethodMix if using => {
                         let hit = match ctx.p.method {
                             Some(m) => s.method == m,
                             None => s.method.is_long_acting(),
                         };
-                        sink.add(ctx.unit(&s), Counts::one(hit), || {
-                            let want = ctx.p.method.map_or("a long-acting method".to_string(), |m| m.to_string());
-                            let detail = format!("uses {}, not {want}", s.method);
-                            (id(), subject(), Some(Reason::new(code.code(), "contraceptive_method", detail)))
+                        sink.add(ctx.unit(&s), Counts::one(hit), |why| {
+                            row().because(why, || {
+                                let want = ctx.p.method.map_or("a long-acting method".to_string(), |m| m.to_string());
+                                let detail = format!("uses {}, not {want}", s.method);
+                                Reason::new(code.code(), "contraceptive_method", detail)
+                            })
                         });
                     }
                     C::OnlyChildCertificateRate => {
@@ -461,9 +468,10 @@ impl<'m> Prepared<'m> {
                                 }
                             }
                         }
-                        sink.add(ctx.unit(&s), Counts::one(holds), || {
-                            let r = Reason::new(code.code(), "only_child_honour", "no issued only-child certificate");
-                            (id(), subject(), Some(r))
+                        sink.add(ctx.unit(&s), Counts::one(holds), |why| {
+                            row().because(why, || {
+                                Reason::new(code.code(), "only_child_honour", "no issued only-child certificate")
+                            })
                         });
                     }
                     _ => {}
@@ -475,9 +483,11 @@ impl<'m> Prepared<'m> {
                     return;
                 }
                 let checked = self.floating_check.is_some_and(|k| has_visit(ctx, p.ix, k));
-                sink.add(ctx.unit(&s), Counts::one(checked), || {
-                    let detail = format!("no floating_monthly_check visit in {}", ctx.p.period);
-                    (id(), subject(), Some(Reason::new(code.code(), "floating_monthly_check", detail)))
+                sink.add(ctx.unit(&s), Counts::one(checked), |why| {
+                    row().because(why, || {
+                        let detail = format!("no floating_monthly_check visit in {}", ctx.p.period);
+                        Reason::new(code.code(), "floating_monthly_check", detail)
+                    })
                 });
             }
             C::ScreeningRate => {
@@ -490,19 +500,21 @@ impl<'m> Prepared<'m> {
                     .facts_of(p.ix)
                     .iter()
                     .any(|f| ctx.in_period(f.date) && matches!(f.change, Change::Screening(..)));
-                sink.add(ctx.unit(&s), Counts::one(screened), || {
-                    let detail = format!("no screening in {}", ctx.p.period);
-                    (id(), subject(), Some(Reason::new(code.code(), "screening_done", detail)))
+                sink.add(ctx.unit(&s), Counts::one(screened), |why| {
+                    row().because(why, || {
+                        let detail = format!("no screening in {}", ctx.p.period);
+                        Reason::new(code.code(), "screening_done", detail)
+                    })
                 });
             }
             C::BirthRate | C::GeneralFertilityRate => {
                 let wra_only = code == C::GeneralFertilityRate;
                 let pop = |s: &Lite| s.residency.is_resident() && (!wra_only || s.is_wra());
                 if let Some(s) = cache.at(ctx, ctx.p.period.start).filter(pop) {
-                    sink.add(ctx.unit(&s), Counts { start: 1, ..Counts::default() }, || (id(), subject(), None));
+                    sink.add(ctx.unit(&s), Counts { start: 1, ..Counts::default() }, |_| row());
                 }
                 if let Some(s) = cache.at(ctx, ctx.p.period.end).filter(pop) {
-                    sink.add(ctx.unit(&s), Counts { end: 1, ..Counts::default() }, || (id(), subject(), None));
+                    sink.add(ctx.unit(&s), Counts { end: 1, ..Counts::default() }, |_| row());
                 }
                 self.births(ctx, cache, sink);
             }
@@ -534,14 +546,15 @@ impl<'m> Prepared<'m> {
                     return;
                 }
                 let failure = in_p().find(|f| matches!(f.change, Change::MethodStopped(StopReason::Failure)));
-                sink.add(ctx.unit(&s), Counts::one(failure.is_none()), || {
-                    let on = failure.and_then(|f| date(f.date)).map(|d| d.to_string()).unwrap_or_default();
-                    let r = Reason::new(
-                        code.code(),
-                        "method_stopped",
-                        format!("method failure (pregnant while using) on {on}"),
-                    );
-                    (id(), subject(), Some(r))
+                sink.add(ctx.unit(&s), Counts::one(failure.is_none()), |why| {
+                    row().because(why, || {
+                        let on = failure.and_then(|f| date(f.date)).map(|d| d.to_string()).unwrap_or_default();
+                        Reason::new(
+                            code.code(),
+                            "method_stopped",
+                            format!("method failure (pregnant while using) on {on}"),
+                        )
+                    })
                 });
             }
             C::TimelyContraceptionRate => self.timely(ctx, cache, sink),
@@ -553,12 +566,14 @@ impl<'m> Prepared<'m> {
                     }
                     let Some(s) = cache.at(ctx, v.date) else { continue };
                     let ok = self.using_correctly.is_some_and(|o| v.outcome == o);
-                    sink.add(ctx.unit(&s), Counts::one(ok), || {
-                        let outcome =
-                            if v.outcome == u16::MAX { "none" } else { ctx.st.outcomes.name(u32::from(v.outcome)) };
-                        let detail = format!("supply follow-up on {} has outcome {outcome}", v.date);
-                        let r = Reason::new(code.code(), "outcome", detail);
-                        (id(), format!("{} supply_followup {}", p.id(), v.date), Some(r))
+                    sink.add(ctx.unit(&s), Counts::one(ok), |why| {
+                        let subject = format!("{} supply_followup {}", p.id(), v.date);
+                        Row::subject(Some(Cow::Borrowed(p.id())), subject).because(why, || {
+                            let outcome =
+                                if v.outcome == u16::MAX { "none" } else { ctx.st.outcomes.name(u32::from(v.outcome)) };
+                            let detail = format!("supply follow-up on {} has outcome {outcome}", v.date);
+                            Reason::new(code.code(), "outcome", detail)
+                        })
                     });
                 }
             }
@@ -577,7 +592,7 @@ impl<'m> Prepared<'m> {
 
     /// Live births in P: birth and fertility rates count children, the sex ratio counts
     /// boys over girls, policy compliance judges each child's order on its date.
-    fn births<'r, S: Sink>(&self, ctx: &Ctx<'r>, cache: &mut Cache<'r>, sink: &mut S) {
+    fn births<'r, S: Sink<'r>>(&self, ctx: &Ctx<'r>, cache: &mut Cache<'r>, sink: &mut S) {
         let p = cache.p;
         let code = self.code;
         for f in ctx.st.facts_of(p.ix) {
@@ -594,21 +609,20 @@ impl<'m> Prepared<'m> {
                 Some(Detail::Children(c)) => c,
                 _ => &[],
             };
-            let subject = |i: usize| format!("{} birth {on} #{}", p.id(), i + 1);
-            let id = || Some(PersonId::new(p.id()));
+            let row = |i: usize| Row::subject(Some(Cow::Borrowed(p.id())), format!("{} birth {on} #{}", p.id(), i + 1));
             match code {
                 C::BirthRate | C::GeneralFertilityRate => {
                     let n = children.len().max(1);
                     for i in 0..n {
-                        sink.add(unit, Counts { numerator: 1, ..Counts::default() }, || (id(), subject(i), None));
+                        sink.add(unit, Counts { numerator: 1, ..Counts::default() }, |_| row(i));
                     }
                 }
                 C::SexRatioAtBirth => {
                     for (i, c) in children.iter().enumerate() {
                         let boy = c.sex == Sex::Male;
                         let counts = Counts { numerator: boy as u64, denominator: !boy as u64, ..Counts::default() };
-                        sink.add(unit, counts, || {
-                            (id(), subject(i), Some(Reason::new(code.code(), "sex", "female birth (denominator)")))
+                        sink.add(unit, counts, |why| {
+                            row(i).because(why, || Reason::new(code.code(), "sex", "female birth (denominator)"))
                         });
                     }
                 }
@@ -618,12 +632,14 @@ impl<'m> Prepared<'m> {
                         let order = children.get(i).map(|c| c.order);
                         let province = ctx.p.province.map(|p| format!("{p:02}"));
                         let verdict = ctx.policy.judge(province.as_deref(), on, order);
-                        sink.add(unit, Counts::one(verdict == crate::Compliance::Compliant), || {
-                            let detail = match order {
-                                Some(o) => format!("birth order {o} on {on}: {verdict}"),
-                                None => format!("birth order not recorded on {on}: {verdict}"),
-                            };
-                            (id(), subject(i), Some(Reason::new(code.code(), "child.order", detail)))
+                        sink.add(unit, Counts::one(verdict == crate::Compliance::Compliant), |why| {
+                            row(i).because(why, || {
+                                let detail = match order {
+                                    Some(o) => format!("birth order {o} on {on}: {verdict}"),
+                                    None => format!("birth order not recorded on {on}: {verdict}"),
+                                };
+                                Reason::new(code.code(), "child.order", detail)
+                            })
                         });
                     }
                 }
@@ -632,7 +648,7 @@ impl<'m> Prepared<'m> {
         }
     }
 
-    fn timely<'r, S: Sink>(&self, ctx: &Ctx<'r>, cache: &mut Cache<'r>, sink: &mut S) {
+    fn timely<'r, S: Sink<'r>>(&self, ctx: &Ctx<'r>, cache: &mut Cache<'r>, sink: &mut S) {
         let p = cache.p;
         let facts = ctx.st.facts_of(p.ix);
         for (i, f) in facts.iter().enumerate() {
@@ -670,17 +686,19 @@ impl<'m> Prepared<'m> {
             });
             let on = date(f.date).expect("dated");
             let unit = cache.at(ctx, on).map_or(ctx.none, |s| ctx.unit(&s));
-            sink.add(unit, Counts::one(started), || {
-                let detail = format!("no method started within {window} days after the {what} on {on}");
-                let mut r = Reason::new(self.code.code(), "method_started", detail);
-                r.due = date(close);
-                (Some(PersonId::new(p.id())), format!("{} {what} {on}", p.id()), Some(r))
+            sink.add(unit, Counts::one(started), |why| {
+                Row::subject(Some(Cow::Borrowed(p.id())), format!("{} {what} {on}", p.id())).because(why, || {
+                    let detail = format!("no method started within {window} days after the {what} on {on}");
+                    let mut r = Reason::new(self.code.code(), "method_started", detail);
+                    r.due = date(close);
+                    r
+                })
             });
         }
     }
 
     /// Subjects that are not persons: verified records, households, survey responses.
-    pub(crate) fn other<S: Sink>(&self, reg: &Registry, ctx: &Ctx<'_>, sink: &mut S) {
+    pub(crate) fn other<'r, S: Sink<'r>>(&self, reg: &'r Registry, ctx: &Ctx<'r>, sink: &mut S) {
         let code = self.code;
         let st = ctx.st;
         match code {
@@ -691,14 +709,16 @@ impl<'m> Prepared<'m> {
                         continue;
                     }
                     let yes = if code == C::SatisfactionRate { s.satisfied } else { s.knows_free_supply };
-                    sink.add(ctx.grid_unit(s.grid), Counts::one(yes), || {
-                        let (missing, detail) = if code == C::SatisfactionRate {
-                            ("satisfied", "not satisfied")
-                        } else {
-                            ("knows_free_supply", "does not know the free-supply policy")
-                        };
+                    sink.add(ctx.grid_unit(s.grid), Counts::one(yes), |why| {
                         let subject = format!("survey {} ({})", st.origin_str(s.origin), s.respondent);
-                        (None, subject, Some(Reason::new(code.code(), missing, detail)))
+                        Row::subject(None, subject).because(why, || {
+                            let (missing, detail) = if code == C::SatisfactionRate {
+                                ("satisfied", "not satisfied")
+                            } else {
+                                ("knows_free_supply", "does not know the free-supply policy")
+                            };
+                            Reason::new(code.code(), missing, detail)
+                        })
                     });
                 }
             }
@@ -717,7 +737,7 @@ impl<'m> Prepared<'m> {
     /// The follow-up rates and the reconciliation rate, from the visit schedule's
     /// obligations due in `P` with their states on `A` ([`RuleSet::obligations`]): open
     /// (upcoming, due, overdue) and cancelled ones are left out, done ones are counted.
-    fn obligations<S: Sink>(&self, reg: &Registry, ctx: &Ctx<'_>, sink: &mut S) {
+    fn obligations<'r, S: Sink<'r>>(&self, reg: &'r Registry, ctx: &Ctx<'r>, sink: &mut S) {
         let code = self.code;
         let st = ctx.st;
         let rules = RuleSet::default_rules();
@@ -755,7 +775,7 @@ impl<'m> Prepared<'m> {
                 crate::AreaLevel::Grid => st.areas.grid_index(o.grid()).unwrap_or(ctx.none),
                 _ => st.household_ids.find(o.household()).map_or(ctx.none, |h| ctx.household_unit(h, o.due)),
             };
-            sink.add(unit, Counts::one(done), || obligation_entry(code.code(), &o));
+            sink.add(unit, Counts::one(done), |why| obligation_entry(code.code(), &o, why));
         }
     }
 }

@@ -4,11 +4,11 @@
 //! catalogue's follow-up rates count the default rules. Serde-describable, so the CLI and
 //! Python load them from TOML.
 
-use super::engine::{Cache, Ctx, Lite, Local, Sink, obligation_entry};
+use super::engine::{Cache, Ctx, Lite, Local, Row, Sink, obligation_entry};
 use super::{Counts, Params, Reason, Scale};
 use crate::registry::state::{State, day};
 use crate::visit::{ObligationState, PersonObligations};
-use crate::{Error, Location, MaritalStatus, Method, PersonId, PersonState, Residency, RuleSet, Sex, Subject};
+use crate::{Error, Location, MaritalStatus, Method, PersonState, Residency, RuleSet, Sex, Subject};
 use serde::{Deserialize, Serialize};
 
 fn invalid(at: Location, reason: impl Into<String>) -> Error {
@@ -323,7 +323,13 @@ impl<'m> Prepared<'m> {
     }
 
     #[inline]
-    pub(crate) fn person<'r, S: Sink>(&self, ctx: &Ctx<'r>, cache: &mut Cache<'r>, local: &mut Local, sink: &mut S) {
+    pub(crate) fn person<'r, S: Sink<'r>>(
+        &self,
+        ctx: &Ctx<'r>,
+        cache: &mut Cache<'r>,
+        local: &mut Local,
+        sink: &mut S,
+    ) {
         if let Some(obs) = &self.follow_up {
             obs.person(cache.p.ix, &mut local.visit, |o| {
                 let done = match o.state {
@@ -332,7 +338,7 @@ impl<'m> Prepared<'m> {
                     _ => return, // open on A (right-censored) or cancelled
                 };
                 let unit = ctx.household_unit(o.household_ix(), o.due.min(ctx.p.as_of));
-                sink.add(unit, Counts::one(done), || obligation_entry(&self.rate.code, &o));
+                sink.add(unit, Counts::one(done), |why| obligation_entry(&self.rate.code, &o, why));
             });
             return;
         }
@@ -350,10 +356,12 @@ impl<'m> Prepared<'m> {
                 (n.f.matches_lite(&s, n.tags) && v, v)
             }
         };
-        sink.add(ctx.unit(&s), Counts::one(hit), || {
-            let (field, detail) =
-                self.num.as_ref().map(|n| n.f.first_failure(&s, n.tags, visit_ok)).unwrap_or_default();
-            (Some(PersonId::new(p.id())), p.id().to_string(), Some(Reason::new(self.rate.code.clone(), field, detail)))
+        sink.add(ctx.unit(&s), Counts::one(hit), |why| {
+            Row::person(p.id()).because(why, || {
+                let (field, detail) =
+                    self.num.as_ref().map(|n| n.f.first_failure(&s, n.tags, visit_ok)).unwrap_or_default();
+                Reason::new(self.rate.code.clone(), field, detail)
+            })
         });
     }
 }

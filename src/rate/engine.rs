@@ -2,48 +2,59 @@
 //! evaluated on states computed once per person and date, counted into one vector of
 //! [`Counts`] per measure indexed by the internal unit index (no allocation per person).
 
+use super::drill::{DrillDown, Explain};
 use super::{Counts, Entry, GroupBy, Measure, Params, Partial, Reason, StateBasis, Table, catalogue, custom, roll_up};
 use crate::registry::state::{Fold, NONE, State, Who, day};
-use crate::{AreaLevel, CaseFileStatus, MaritalStatus, Method, PersonId, PersonRef, Registry, Residency, Sex};
+use crate::{AreaLevel, CaseFileStatus, MaritalStatus, Method, PersonRef, Registry, Residency, Sex};
 use chrono::NaiveDate;
+use std::borrow::Cow;
 
 /// What the evaluators report each subject to.
-pub(crate) trait Sink {
-    /// Adds `c` to `unit`; `entry` describes the subject (only called when explaining).
-    fn add(&mut self, unit: u32, c: Counts, entry: impl FnOnce() -> (Option<PersonId>, String, Option<Reason>));
+pub(crate) trait Sink<'r> {
+    /// Adds `c` to `unit`; `row` describes the subject (only called when explaining), given
+    /// whether the reason is wanted (the subject is not counted): a counted subject's
+    /// reason is never built.
+    fn add(&mut self, unit: u32, c: Counts, row: impl FnOnce(bool) -> Row<'r>);
+}
+
+/// One subject as an evaluator describes it to an explaining sink.
+#[derive(Debug)]
+pub(crate) struct Row<'r> {
+    /// The person, when the subject is about one (borrowed from the registry when it can be).
+    pub person: Option<Cow<'r, str>>,
+    /// What was counted, when it is not the person's id.
+    pub subject: Option<String>,
+    /// Why it is not in the numerator (built only when asked for).
+    pub reason: Option<Reason>,
+}
+
+impl<'r> Row<'r> {
+    /// A person as the subject.
+    pub(crate) fn person(id: &'r str) -> Row<'r> {
+        Row { person: Some(Cow::Borrowed(id)), subject: None, reason: None }
+    }
+
+    /// A subject described by `subject`, about `person` if any.
+    pub(crate) fn subject(person: Option<Cow<'r, str>>, subject: String) -> Row<'r> {
+        Row { person, subject: Some(subject), reason: None }
+    }
+
+    /// With the reason `r()` when `why` (the reason is wanted).
+    pub(crate) fn because(mut self, why: bool, r: impl FnOnce() -> Reason) -> Row<'r> {
+        if why {
+            self.reason = Some(r());
+        }
+        self
+    }
 }
 
 /// Counting: one cell per unit index (the last one is "no unit").
 pub(crate) struct Tally(pub Vec<Counts>);
 
-impl Sink for Tally {
+impl<'r> Sink<'r> for Tally {
     #[inline]
-    fn add(&mut self, unit: u32, c: Counts, _: impl FnOnce() -> (Option<PersonId>, String, Option<Reason>)) {
+    fn add(&mut self, unit: u32, c: Counts, _: impl FnOnce(bool) -> Row<'r>) {
         self.0[unit as usize].add(&c);
-    }
-}
-
-/// Explaining: the subjects of the units that roll up to the wanted key.
-pub(crate) struct Explain<'a> {
-    pub wanted: Vec<bool>,
-    pub names: &'a [String],
-    pub out: Vec<Entry>,
-}
-
-impl Sink for Explain<'_> {
-    fn add(&mut self, unit: u32, c: Counts, entry: impl FnOnce() -> (Option<PersonId>, String, Option<Reason>)) {
-        if !self.wanted[unit as usize] || (c.denominator == 0 && c.numerator == 0) {
-            return;
-        }
-        let (person, subject, reason) = entry();
-        let counted = c.numerator > 0;
-        self.out.push(Entry {
-            unit: self.names[unit as usize].clone(),
-            person,
-            subject,
-            counted,
-            reason: if counted { None } else { reason },
-        });
     }
 }
 
@@ -234,20 +245,23 @@ pub(crate) struct Local {
 /// The drill-down entry of an obligation counted by a follow-up rate: the person (or
 /// household), the rule and due date, and why it was missed (`missing` names the visit kind
 /// that fulfils the rule, or the rule when no visit does).
-pub(crate) fn obligation_entry(rate: &str, o: &crate::Obligation<'_>) -> (Option<PersonId>, String, Option<Reason>) {
+pub(crate) fn obligation_entry<'r>(rate: &str, o: &crate::Obligation<'_>, why: bool) -> Row<'r> {
     let rule = o.rule();
     let id = rule.id.as_str();
     let subject = match o.person() {
         Some(p) => format!("{p} {id} due {}", o.due),
         None => format!("{} {id} due {}", o.household(), o.due),
     };
-    // What is missing: the visit that would have fulfilled it (else the rule itself).
-    let missing = rule.fulfilled_by.visit.as_deref().unwrap_or(id);
-    let name = if rule.name.is_empty() { id } else { rule.name.as_str() };
-    let mut r = Reason::new(format!("{rate}/{id}"), missing, format!("missed: {name} ({})", o.why()));
-    r.due = Some(o.due);
-    r.window = Some(o.window);
-    (o.person().map(PersonId::new), subject, Some(r))
+    // Owned: an obligation borrows its rule set too, which may not live as long as the registry.
+    Row::subject(o.person().map(|p| Cow::Owned(p.to_string())), subject).because(why, || {
+        // What is missing: the visit that would have fulfilled it (else the rule itself).
+        let missing = rule.fulfilled_by.visit.as_deref().unwrap_or(id);
+        let name = if rule.name.is_empty() { id } else { rule.name.as_str() };
+        let mut r = Reason::new(format!("{rate}/{id}"), missing, format!("missed: {name} ({})", o.why()));
+        r.due = Some(o.due);
+        r.window = Some(o.window);
+        r
+    })
 }
 
 /// A measure ready to run: ids of visit kinds, outcomes and tags looked up once.
@@ -272,21 +286,21 @@ impl<'m> Prepared<'m> {
     }
 
     #[inline]
-    fn person<'r, S: Sink>(&self, ctx: &Ctx<'r>, cache: &mut Cache<'r>, local: &mut Local, sink: &mut S) {
+    fn person<'r, S: Sink<'r>>(&self, ctx: &Ctx<'r>, cache: &mut Cache<'r>, local: &mut Local, sink: &mut S) {
         match self {
             Prepared::Catalogue(c) => c.person(ctx, cache, sink),
             Prepared::Custom(c) => c.person(ctx, cache, local, sink),
         }
     }
 
-    fn other<S: Sink>(&self, reg: &Registry, ctx: &Ctx<'_>, sink: &mut S) {
+    fn other<'r, S: Sink<'r>>(&self, reg: &'r Registry, ctx: &Ctx<'r>, sink: &mut S) {
         if let Prepared::Catalogue(c) = self {
             c.other(reg, ctx, sink)
         }
     }
 }
 
-pub(crate) fn run_persons<'r, S: Sink>(
+pub(crate) fn run_persons<'r, S: Sink<'r>>(
     ctxs: &[Ctx<'r>],
     reg: &'r Registry,
     range: std::ops::Range<usize>,
@@ -471,6 +485,26 @@ impl Registry {
     /// # Ok::<(), chrono::ParseError>(())
     /// ```
     pub fn drill_down(&self, measure: &Measure, params: &Params, by: GroupBy, key: &str) -> Vec<Entry> {
+        self.drill_down_columns(measure, params, by, key).entries().collect()
+    }
+
+    /// The subjects behind one cell, as [`Registry::drill_down`], in columns: no string is
+    /// built for a counted person, and each distinct reason is kept once (the form a
+    /// binding turns into a DataFrame; 1M rows are common).
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use famplan::{GroupBy, Params, RateCode, Registry};
+    /// let reg = Registry::example();
+    /// let p = Params::new("2026-06-30".parse()?);
+    /// let d = reg.drill_down_columns(&RateCode::FloatingCheckRate.into(), &p, GroupBy::Keeper, "k2");
+    /// let todo: Vec<_> = (0..d.len()).filter(|&i| !d.counted(i)).collect();
+    /// assert_eq!(d.subject(todo[0]), "p3");
+    /// assert_eq!(d.reason(todo[0]).unwrap().missing, "floating_monthly_check");
+    /// # Ok::<(), chrono::ParseError>(())
+    /// ```
+    pub fn drill_down_columns(&self, measure: &Measure, params: &Params, by: GroupBy, key: &str) -> DrillDown<'_> {
         self.explain(measure, params, by, &|unit_key| unit_key == key)
     }
 
@@ -491,26 +525,24 @@ impl Registry {
     pub fn drill_down_all(&self, measure: &Measure, params: &Params, by: GroupBy) -> Vec<(String, Entry)> {
         let st = self.st();
         let level = by.unit_level();
-        self.explain(measure, params, by, &|_| true)
-            .into_iter()
-            .map(|e| (roll_up(&st.areas, level, &e.unit, by), e))
-            .collect()
+        let all = self.explain(measure, params, by, &|_| true);
+        (0..all.len()).map(|i| (roll_up(&st.areas, level, all.unit(i), by), all.entry(i))).collect()
     }
 
-    fn explain(&self, measure: &Measure, params: &Params, by: GroupBy, wanted: &dyn Fn(&str) -> bool) -> Vec<Entry> {
+    fn explain(&self, measure: &Measure, params: &Params, by: GroupBy, wanted: &dyn Fn(&str) -> bool) -> DrillDown<'_> {
         let st = self.st();
         let level = by.unit_level();
         let ctx = Ctx::new(st, *params, level).with_policy(self.policy());
         let names = unit_names(st, level);
         let wanted = names.iter().map(|u| wanted(&roll_up(&st.areas, level, u, by))).collect();
         let prepared = Prepared::new(st, measure, params);
-        let mut sink = Explain { wanted, names: &names, out: Vec::new() };
+        let mut sink = Explain::new(names, wanted);
         if prepared.per_person() {
             let mut one = [sink];
             run_persons(std::slice::from_ref(&ctx), self, 0..self.len(), std::slice::from_ref(&prepared), &mut one);
             [sink] = one;
         }
         prepared.other(self, &ctx, &mut sink);
-        sink.out
+        sink.finish()
     }
 }

@@ -14,6 +14,7 @@
 
 mod catalogue;
 mod custom;
+mod drill;
 mod engine;
 #[cfg(feature = "fhir")]
 pub mod fhir;
@@ -29,6 +30,7 @@ mod tests;
 
 pub use catalogue::{RateCode, RateInfo, catalogue};
 pub use custom::{CustomRate, PersonFilter};
+pub use drill::DrillDown;
 #[cfg(feature = "csv")]
 pub use report::write_data_values;
 pub use report::{RateReport, RateSection, Verdict, period_code};
@@ -826,7 +828,7 @@ impl Table {
 /// assert!(why.to_string().contains("no open case file"));
 /// # Ok::<(), chrono::ParseError>(())
 /// ```
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub struct Reason {
     /// The rule or rate condition that was not met.
     pub rule: String,

@@ -1,7 +1,7 @@
 //! Verification rounds (DOMAIN §8): each observed person compared with the registry on the
 //! verification's date, never editing it.
 
-use super::engine::{Ctx, Sink};
+use super::engine::{Ctx, Row, Sink};
 use super::{Counts, RateCode, Reason};
 use crate::registry::state::{Change, NONE};
 use crate::{EventId, HouseholdId, Method, Observation, Period, PersonId, Registry, Sex};
@@ -227,7 +227,7 @@ fn mismatches(o: &Observation, p: crate::PersonRef<'_>, s: &crate::PersonState<'
 }
 
 /// Feeds the verification rates.
-pub(crate) fn feed<S: Sink>(reg: &Registry, ctx: &Ctx<'_>, code: RateCode, sink: &mut S) {
+pub(crate) fn feed<'r, S: Sink<'r>>(reg: &'r Registry, ctx: &Ctx<'r>, code: RateCode, sink: &mut S) {
     let as_of = ctx.p.as_of;
     compare_all(reg, ctx.p.period, as_of, |h, v| {
         if v.outcome == VerificationOutcome::NotFound {
@@ -255,14 +255,11 @@ pub(crate) fn feed<S: Sink>(reg: &Registry, ctx: &Ctx<'_>, code: RateCode, sink:
             return;
         }
         let unit = ctx.household_unit(h, v.date);
-        sink.add(unit, Counts::one(in_num), || {
-            let subject = format!(
-                "{} {} {}",
-                v.event,
-                v.household,
-                v.person.as_ref().map(|p| p.as_str().to_string()).unwrap_or_else(|| "(unfiled)".into())
-            );
-            (v.person.clone(), subject, Some(Reason::new(code.code(), missing, detail)))
+        sink.add(unit, Counts::one(in_num), |why| {
+            let person = v.person.as_ref().map(|p| p.as_str());
+            let subject = format!("{} {} {}", v.event, v.household, person.unwrap_or("(unfiled)"));
+            let person = person.map(|p| std::borrow::Cow::Owned(p.to_string()));
+            Row::subject(person, subject).because(why, || Reason::new(code.code(), missing, detail))
         });
     });
 }

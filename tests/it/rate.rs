@@ -269,6 +269,13 @@ proptest! {
             let entries = reg.drill_down(&m, &p, GroupBy::Community, "c1");
             let missed = entries.iter().filter(|e| !e.counted).count() as u64;
             prop_assert_eq!(missed, t.denominator - t.numerator, "{}", m.code());
+            // In columns: the same rows, a reason exactly for those not counted, each distinct
+            // reason stored once.
+            let d = reg.drill_down_columns(&m, &p, GroupBy::Community, "c1");
+            prop_assert_eq!(d.entries().collect::<Vec<_>>(), entries);
+            prop_assert!((0..d.len()).all(|i| d.counted(i) == d.reason_index(i).is_none()), "{}", m.code());
+            let distinct: std::collections::HashSet<_> = d.reasons().iter().collect();
+            prop_assert_eq!(distinct.len(), d.reasons().len());
             prop_assert_eq!(reg2.rate(&m, &p, GroupBy::Grid), grids);
         }
         // Shards merge into the whole: the six rates in one pass equal one by one.

@@ -56,6 +56,20 @@ impl Columns {
         self.push(name, Arc::new(b.finish()))
     }
 
+    /// A text column of values from a small table: `index` gives each row's position in
+    /// `table` (`None` is null). The table's strings are stored once and every row is a
+    /// 16-byte view into them, so a million rows sharing a few values copy no text.
+    pub fn indexed<'a>(self, name: &str, table: impl IntoIterator<Item = &'a str>, index: &[Option<usize>]) -> Self {
+        let table = StringViewArray::from_iter_values(table);
+        let views = table.views();
+        let rows: Vec<u128> = index.iter().map(|i| i.map_or(0, |i| views[i])).collect();
+        let nulls =
+            index.iter().any(Option::is_none).then(|| index.iter().map(Option::is_some).collect::<Vec<_>>().into());
+        let array = StringViewArray::try_new(rows.into(), table.data_buffers().to_vec(), nulls)
+            .expect("views into the table's own buffers");
+        self.push(name, Arc::new(array))
+    }
+
     /// An unsigned count column.
     pub fn u64(self, name: &str, values: impl IntoIterator<Item = u64>) -> Self {
         self.push(name, Arc::new(values.into_iter().collect::<UInt64Array>()))

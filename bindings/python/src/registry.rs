@@ -401,7 +401,7 @@ impl PyRegistry {
         let measure: Measure = convert::measure(code)?;
         let by = convert::group_by(by)?;
         let params = self.params(on, period, as_of, method, respondent, basis)?;
-        Ok(py.detach(|| entries_frame(&self.read().drill_down(&measure, &params, by, key))))
+        Ok(py.detach(|| entries_frame(&self.read().drill_down_columns(&measure, &params, by, key))))
     }
 
     /// Residents, WRA and married WRA of every grid on a date.
@@ -670,38 +670,36 @@ fn rates_frame(tables: &[famplan::Table]) -> PyFrame {
         .finish()
 }
 
-/// Drill-down entries as a frame, built in one pass: each entry (and the strings it points
-/// to) is read once, while it is in the cache; 1M entries are common.
-fn entries_frame(e: &[famplan::Entry]) -> PyFrame {
-    use arrow_array::builder::{BooleanBuilder, Date32Builder, StringViewBuilder};
-    let n = e.len();
-    let mut text: [StringViewBuilder; 6] = std::array::from_fn(|_| StringViewBuilder::with_capacity(n));
+/// Drill-down columns as a frame: the unit and the reason's texts as views into their small
+/// tables (no text copied per row), the person and subject ids inline; 1M rows are common.
+fn entries_frame(d: &famplan::DrillDown<'_>) -> PyFrame {
+    use arrow_array::builder::{Date32Builder, StringViewBuilder};
+    let n = d.len();
+    let mut person = StringViewBuilder::with_capacity(n);
+    let mut subject = StringViewBuilder::with_capacity(n);
     let mut dates: [Date32Builder; 3] = std::array::from_fn(|_| Date32Builder::with_capacity(n));
-    let mut counted = BooleanBuilder::with_capacity(n);
+    let mut reason = Vec::with_capacity(n);
     let day = |d: Option<chrono::NaiveDate>| d.map(crate::frame::days);
-    for x in e {
-        let r = x.reason.as_ref();
-        text[0].append_value(&x.unit);
-        text[1].append_option(x.person.as_ref().map(|p| p.as_str()));
-        text[2].append_value(&x.subject);
-        counted.append_value(x.counted);
-        text[3].append_option(r.map(|r| r.rule.as_str()));
-        text[4].append_option(r.map(|r| r.missing.as_str()));
-        text[5].append_option(r.map(|r| r.detail.as_str()));
+    for i in 0..n {
+        person.append_option(d.person(i));
+        subject.append_value(d.subject(i));
+        let r = d.reason(i);
+        reason.push(d.reason_index(i));
         dates[0].append_option(day(r.and_then(|r| r.due)));
         dates[1].append_option(day(r.and_then(|r| r.window).map(|w| w.start)));
         dates[2].append_option(day(r.and_then(|r| r.window).map(|w| w.end)));
     }
-    let [unit, person, subject, rule, missing, detail] = text.map(|mut b| Arc::new(b.finish()) as ArrayRef);
+    let unit: Vec<Option<usize>> = d.unit_indices().iter().map(|&u| Some(u as usize)).collect();
+    let reasons = d.reasons();
     let [due, start, end] = dates.map(|mut b| Arc::new(b.finish()) as ArrayRef);
     Columns::default()
-        .push("unit", unit)
-        .push("person", person)
-        .push("subject", subject)
-        .push("counted", Arc::new(counted.finish()))
-        .push("rule", rule)
-        .push("missing", missing)
-        .push("detail", detail)
+        .indexed("unit", d.units().iter().map(String::as_str), &unit)
+        .push("person", Arc::new(person.finish()))
+        .push("subject", Arc::new(subject.finish()))
+        .bool("counted", (0..n).map(|i| d.counted(i)))
+        .indexed("rule", reasons.iter().map(|r| r.rule.as_str()), &reason)
+        .indexed("missing", reasons.iter().map(|r| r.missing.as_str()), &reason)
+        .indexed("detail", reasons.iter().map(|r| r.detail.as_str()), &reason)
         .push("due", due)
         .push("window_start", start)
         .push("window_end", end)
