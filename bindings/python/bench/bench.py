@@ -35,6 +35,10 @@ drill_down + to_polars 0.432 s and 0.543 s (fastest 0.34 s, 0.35 s), Rust drill_
 0.235 s and 0.324 s; rates Python/Rust 1.13 and 1.004 (per-round median 1.019 and 1.052,
 single rounds 0.81–1.48: still noise larger than the 10 % to settle; fastest runs 0.0346 s
 against 0.0337 s and 0.0368 s against 0.0360 s).
+
+Seen on 2026-11-29 01:38 on main with every branch merged, nothing else running (3 rounds × 5
+runs): rates Rust 0.0519 s, Python 0.0528 s (ratio 1.016; per round 1.027, 1.023, 1.063);
+drill_down + to_polars 0.454 s (Rust drill_down_columns 0.313 s, to_polars 0.3 ms).
 """
 
 from __future__ import annotations
