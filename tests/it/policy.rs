@@ -2,32 +2,16 @@
 //! compliance rate, the one-stop counter's eligibility, the review list of applications a
 //! later-recorded fact makes ineligible. Every expectation is worked out by hand.
 
-use crate::util::{World, d};
+use crate::util::{World, birth, cert, d};
 use famplan::{
-    CertificateAction, CertificateKind, Child, ChildRelation, EventKind, GroupBy, MaritalStatus, Params, Period,
-    PolicySet, PregnancyOutcome, RateCode, Registry, Sex, TimeLimits,
+    CertificateAction, CertificateKind, GroupBy, MaritalStatus, Params, Period, PolicySet, RateCode, Registry, Sex,
+    TimeLimits,
 };
 
 const COMMUNITY44: &str = include_str!("../../testdata/policy/community44.toml");
 
 fn community44() -> PolicySet {
     PolicySet::from_toml_str(COMMUNITY44, "community44.toml").unwrap()
-}
-
-fn birth(w: &mut World, person: &str, on: &str, order: u8) {
-    let child = Child { sex: Sex::Female, birth_date: d(on), order, relation: ChildRelation::Biological };
-    w.ok(
-        on,
-        EventKind::PregnancyEnded {
-            person: person.into(),
-            outcome: PregnancyOutcome::LiveBirth,
-            children: vec![child],
-        },
-    );
-}
-
-fn cert(person: &str, certificate: CertificateKind, action: CertificateAction) -> EventKind {
-    EventKind::Certificate { person: person.into(), certificate, action }
 }
 
 fn compliance(reg: &Registry, params: &Params) -> (u64, u64) {

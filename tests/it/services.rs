@@ -1,11 +1,11 @@
 //! Services (DOMAIN §9–§11): the supplies ledger, one-stop applications and service
 //! requests, dated policy. Every expectation is worked out by hand.
 
-use crate::util::{World, d};
+use crate::util::{World, birth, cert, d};
 use famplan::{
-    CertificateAction, CertificateKind, Child, ChildRelation, Compliance, ConsultationTopic, Error, EventKind, GroupBy,
-    MaritalStatus, Params, Period, PolicySet, PregnancyOutcome, RateCode, Registry, Rejection, RequestChannel, RuleSet,
-    Schedule, Sex, StockMovement, TimeLimits,
+    CertificateAction, CertificateKind, Compliance, ConsultationTopic, Error, EventKind, GroupBy, MaritalStatus,
+    Params, Period, PolicySet, RateCode, Registry, Rejection, RequestChannel, RuleSet, Schedule, Sex, StockMovement,
+    TimeLimits,
 };
 use proptest::prelude::*;
 
@@ -258,22 +258,6 @@ proptest! {
 }
 
 // ---------------------------------------------------------------- applications
-
-fn cert(person: &str, certificate: CertificateKind, action: CertificateAction) -> EventKind {
-    EventKind::Certificate { person: person.into(), certificate, action }
-}
-
-fn birth(w: &mut World, person: &str, on: &str, order: u8) {
-    let child = Child { sex: Sex::Female, birth_date: d(on), order, relation: ChildRelation::Biological };
-    w.ok(
-        on,
-        EventKind::PregnancyEnded {
-            person: person.into(),
-            outcome: PregnancyOutcome::LiveBirth,
-            children: vec![child],
-        },
-    );
-}
 
 #[test]
 fn applications_and_overdue_by_hand() {

@@ -1,7 +1,8 @@
 //! Fixtures: a small world built from events, and date helpers.
 
 use famplan::{
-    AreaLevel, Error, Event, EventKind, HousingKind, MaritalStatus, Place, Registry, Residency, Sex, StaffRole,
+    AreaLevel, CertificateAction, CertificateKind, Child, ChildRelation, Error, Event, EventKind, HousingKind,
+    MaritalStatus, Place, PregnancyOutcome, Registry, Residency, Sex, StaffRole,
 };
 
 pub fn d(s: &str) -> chrono::NaiveDate {
@@ -111,4 +112,23 @@ impl World {
             },
         );
     }
+}
+
+/// A `certificate` event of `person`.
+pub fn cert(person: &str, certificate: CertificateKind, action: CertificateAction) -> EventKind {
+    EventKind::Certificate { person: person.into(), certificate, action }
+}
+
+/// A live birth of one girl of birth order `order` to `person` on `on`.
+#[track_caller]
+pub fn birth(w: &mut World, person: &str, on: &str, order: u8) {
+    let child = Child { sex: Sex::Female, birth_date: d(on), order, relation: ChildRelation::Biological };
+    w.ok(
+        on,
+        EventKind::PregnancyEnded {
+            person: person.into(),
+            outcome: PregnancyOutcome::LiveBirth,
+            children: vec![child],
+        },
+    );
 }
