@@ -173,21 +173,17 @@ pub(crate) struct HouseholdRec {
 }
 
 impl HouseholdRec {
-    fn moves(&self) -> &[(i32, PlaceRec)] {
+    /// The moves, in date order.
+    pub(crate) fn move_list(&self) -> &[(i32, PlaceRec)] {
         self.moves.as_deref().map(Vec::as_slice).unwrap_or(&[])
     }
 
-    /// The moves, in date order.
-    pub(crate) fn move_list(&self) -> &[(i32, PlaceRec)] {
-        self.moves()
-    }
-
     pub(crate) fn place_on(&self, d: i32) -> &PlaceRec {
-        self.moves().iter().rev().find(|(on, _)| *on <= d).map(|(_, p)| p).unwrap_or(&self.place)
+        self.move_list().iter().rev().find(|(on, _)| *on <= d).map(|(_, p)| p).unwrap_or(&self.place)
     }
 
     pub(crate) fn current(&self) -> &PlaceRec {
-        self.moves().last().map(|(_, p)| p).unwrap_or(&self.place)
+        self.move_list().last().map(|(_, p)| p).unwrap_or(&self.place)
     }
 
     /// Adds a move dated `d`, after any move on the same day.
