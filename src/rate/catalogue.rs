@@ -1,12 +1,12 @@
 //! The catalogue: every row of DOMAIN §7, with its definition and how it is counted.
 
-use super::engine::{Cache, Ctx, Lite, Row, Sink, obligation_entry};
+use super::engine::{Cache, Ctx, Lite, Row, Screen, Sink, obligation_entry};
 use super::{Counts, Reason, Scale};
 use crate::person::code_enum;
 use crate::registry::state::{Change, Detail, NONE, State, date, day};
 use crate::{
-    CertificateAction, CertificateKind, Method, ObligationState, PersonId, PregnancyOutcome, Procedure, Registry,
-    Residency, RuleSet, Sex, StopReason, Tag,
+    CertificateAction, CertificateKind, MaritalStatus, Method, ObligationState, PersonId, PregnancyOutcome, Procedure,
+    Registry, Residency, RuleSet, Sex, StopReason, Tag,
 };
 use serde::{Deserialize, Serialize};
 use std::borrow::Cow;
@@ -401,6 +401,20 @@ impl<'m> Prepared<'m> {
                 | C::KeyPopulationFollowupRate
                 | C::SupplyFollowupRate
         )
+    }
+
+    /// Which persons without facts the rate can count: the population tests below, read off
+    /// the record (each arm of [`person`](Self::person) that starts with one).
+    pub(crate) fn screen(&self, ctx: &Ctx<'_>) -> Screen {
+        match self.code {
+            C::CaseFileRate => Screen::resident_wra(ctx.p.on),
+            C::Cpr | C::MethodMix | C::OnlyChildCertificateRate => {
+                Screen::resident_wra(ctx.p.on).marital(&[MaritalStatus::Married])
+            }
+            C::FloatingCheckRate => Screen::ANY.residency(&[Residency::Floating]),
+            C::ScreeningRate => Screen::resident_wra(ctx.p.period.end),
+            _ => Screen::EVERYONE,
+        }
     }
 
     #[inline]

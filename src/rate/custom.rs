@@ -4,7 +4,7 @@
 //! catalogue's follow-up rates count the default rules. Serde-describable, so the CLI and
 //! Python load them from TOML.
 
-use super::engine::{Cache, Ctx, Lite, Local, Row, Sink, obligation_entry};
+use super::engine::{Cache, Ctx, Lite, Local, Row, Screen, Sink, obligation_entry};
 use super::{Counts, Params, Reason, Scale};
 use crate::registry::state::{State, day};
 use crate::visit::{ObligationState, PersonObligations};
@@ -320,6 +320,25 @@ impl<'m> Prepared<'m> {
             num: rate.numerator.as_ref().map(|f| PreparedFilter::new(st, f)),
             follow_up: rate.follow_up.as_ref().map(|r| Box::new(PersonObligations::new(st, r, p.period, p.as_of))),
         }
+    }
+
+    /// Which persons without facts the rate can count: none for follow-ups triggered only
+    /// by events, else those the denominator's sex, residency, marital and age tests admit.
+    pub(crate) fn screen(&self, ctx: &Ctx<'_>) -> Screen {
+        if let Some(obs) = &self.follow_up {
+            return if obs.events_only() { Screen::WITH_FACTS } else { Screen::EVERYONE };
+        }
+        let Some(den) = &self.den else { return Screen::EVERYONE };
+        let f = den.f;
+        let on = if self.rate.on_period_end { ctx.p.period.end } else { ctx.p.on };
+        let mut s = Screen::ANY.residency(&f.residency).marital(&f.marital);
+        if let Some(x) = f.sex {
+            s = s.sex(x);
+        }
+        if f.min_age.is_some() || f.max_age.is_some() {
+            s = s.ages(on, f.min_age.unwrap_or(0), f.max_age.unwrap_or(u32::MAX));
+        }
+        s
     }
 
     #[inline]

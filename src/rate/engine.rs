@@ -236,6 +236,84 @@ impl<'r> Cache<'r> {
     }
 }
 
+/// Which persons *without facts* a measure can count, told from their record alone.
+///
+/// A person without facts (most of a snapshot's persons: no dated attribute) is in the same
+/// state on every date, her record as loaded, apart from her age. A measure that counts only
+/// some sexes, residencies, marital statuses or ages says so here, and the per-person pass
+/// skips, without computing her state, a person without facts that no measure can count:
+/// about half of a city's persons for the six rates of SIX_RATES.md. The test is
+/// conservative: a measure that cannot say is [`Screen::EVERYONE`], and a person with facts
+/// is always evaluated.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub(crate) struct Screen {
+    /// False: every person is evaluated (the other fields are not used).
+    active: bool,
+    /// A person without facts is never counted (follow-ups triggered only by events).
+    needs_facts: bool,
+    sex: Option<Sex>,
+    /// One bit per residency counted (`1 << residency as u8`).
+    residency: u8,
+    /// One bit per marital status counted.
+    marital: u8,
+    /// Counted only at these ages (inclusive) on this date.
+    age: Option<(NaiveDate, u32, u32)>,
+}
+
+impl Screen {
+    /// The measure cannot tell: everyone is evaluated.
+    pub(crate) const EVERYONE: Screen =
+        Screen { active: false, needs_facts: false, sex: None, residency: !0, marital: !0, age: None };
+
+    /// Only persons with facts can be counted.
+    pub(crate) const WITH_FACTS: Screen = Screen { active: true, needs_facts: true, ..Screen::EVERYONE };
+
+    /// Persons of any description (narrowed with the builders below).
+    pub(crate) const ANY: Screen = Screen { active: true, ..Screen::EVERYONE };
+
+    /// Resident (registered or floating) women aged 15–49 on `on` (育龄妇女, DOMAIN §7).
+    pub(crate) fn resident_wra(on: NaiveDate) -> Screen {
+        Screen::ANY.sex(Sex::Female).residency(&[Residency::Registered, Residency::Floating]).ages(on, 15, 49)
+    }
+
+    pub(crate) fn sex(self, sex: Sex) -> Screen {
+        Screen { sex: Some(sex), ..self }
+    }
+
+    /// Counted only in these residencies (all of them when empty).
+    pub(crate) fn residency(self, rs: &[Residency]) -> Screen {
+        let bits = rs.iter().fold(0u8, |b, r| b | 1 << (*r as u8));
+        Screen { residency: if rs.is_empty() { !0 } else { bits }, ..self }
+    }
+
+    /// Counted only in these marital statuses (all of them when empty).
+    pub(crate) fn marital(self, ms: &[MaritalStatus]) -> Screen {
+        let bits = ms.iter().fold(0u8, |b, m| b | 1 << (*m as u8));
+        Screen { marital: if ms.is_empty() { !0 } else { bits }, ..self }
+    }
+
+    /// Counted only at ages `lo..=hi` on `on`.
+    pub(crate) fn ages(self, on: NaiveDate, lo: u32, hi: u32) -> Screen {
+        Screen { age: Some((on, lo, hi)), ..self }
+    }
+
+    /// False when the measure cannot count `rec`, a person without facts.
+    #[inline]
+    fn may_count(&self, rec: &crate::registry::state::PersonRec) -> bool {
+        !self.active
+            || (!self.needs_facts
+                && self.sex.is_none_or(|s| s == rec.sex)
+                && self.residency & (1 << (rec.residency as u8)) != 0
+                && self.marital & (1 << (rec.marital as u8)) != 0
+                && self.age.is_none_or(|(on, lo, hi)| (lo..=hi).contains(&crate::age_on(rec.birth, on))))
+    }
+}
+
+/// The screens of measures about to run together.
+pub(crate) fn screens(ctxs: &[Ctx<'_>], ms: &[Prepared<'_>]) -> Vec<Screen> {
+    ms.iter().zip(ctxs).map(|(m, ctx)| m.screen(ctx)).collect()
+}
+
 /// Per-thread buffers of the per-person pass, one per measure.
 #[derive(Debug, Default)]
 pub(crate) struct Local {
@@ -285,6 +363,14 @@ impl<'m> Prepared<'m> {
         }
     }
 
+    /// Which persons without facts the measure can count ([`Screen`]).
+    pub(crate) fn screen(&self, ctx: &Ctx<'_>) -> Screen {
+        match self {
+            Prepared::Catalogue(c) => c.screen(ctx),
+            Prepared::Custom(c) => c.screen(ctx),
+        }
+    }
+
     #[inline]
     fn person<'r, S: Sink<'r>>(&self, ctx: &Ctx<'r>, cache: &mut Cache<'r>, local: &mut Local, sink: &mut S) {
         match self {
@@ -300,11 +386,13 @@ impl<'m> Prepared<'m> {
     }
 }
 
+/// Evaluates `ms` (with their contexts and screens) on the persons of `range`, into `sinks`.
 pub(crate) fn run_persons<'r, S: Sink<'r>>(
     ctxs: &[Ctx<'r>],
     reg: &'r Registry,
     range: std::ops::Range<usize>,
     ms: &[Prepared<'_>],
+    screens: &[Screen],
     sinks: &mut [S],
 ) {
     let st = reg.st();
@@ -326,8 +414,19 @@ pub(crate) fn run_persons<'r, S: Sink<'r>>(
         }
         std::hint::black_box(touch);
         for ix in block {
+            let rec = &st.persons[ix];
+            // Without facts, her record is her state: skip the measures that cannot count her.
+            let plain = rec.facts_len == 0;
+            if plain && !screens.iter().any(|s| s.may_count(rec)) {
+                continue;
+            }
             let mut cache = Cache::new(PersonRef { st, ix: ix as u32 });
-            for (((m, ctx), sink), local) in ms.iter().zip(ctxs).zip(sinks.iter_mut()).zip(&mut locals) {
+            for ((((m, ctx), sink), local), screen) in
+                ms.iter().zip(ctxs).zip(sinks.iter_mut()).zip(&mut locals).zip(screens)
+            {
+                if plain && !screen.may_count(rec) {
+                    continue;
+                }
                 m.person(ctx, &mut cache, local, sink);
             }
         }
@@ -389,19 +488,20 @@ impl Registry {
         let threads =
             if n >= 200_000 { std::thread::available_parallelism().map(|t| t.get()).unwrap_or(1).min(8) } else { 1 };
         let mut tallies = fresh();
+        let screens = screens(&ctxs, &prepared);
         if prepared.iter().any(Prepared::per_person) {
             if threads <= 1 {
-                run_persons(&ctxs, self, 0..n, &prepared, &mut tallies);
+                run_persons(&ctxs, self, 0..n, &prepared, &screens, &mut tallies);
             } else {
                 let chunk = n.div_ceil(threads);
                 let shards: Vec<Vec<Tally>> = std::thread::scope(|s| {
                     let handles: Vec<_> = (0..threads)
                         .map(|t| {
-                            let (ctxs, prepared, fresh) = (&ctxs, &prepared, &fresh);
+                            let (ctxs, prepared, screens, fresh) = (&ctxs, &prepared, &screens, &fresh);
                             s.spawn(move || {
                                 let mut local = fresh();
                                 let range = (t * chunk).min(n)..((t + 1) * chunk).min(n);
-                                run_persons(ctxs, self, range, prepared, &mut local);
+                                run_persons(ctxs, self, range, prepared, screens, &mut local);
                                 local
                             })
                         })
@@ -539,7 +639,8 @@ impl Registry {
         let mut sink = Explain::new(names, wanted);
         if prepared.per_person() {
             let mut one = [sink];
-            run_persons(std::slice::from_ref(&ctx), self, 0..self.len(), std::slice::from_ref(&prepared), &mut one);
+            let (ctxs, ms) = (std::slice::from_ref(&ctx), std::slice::from_ref(&prepared));
+            run_persons(ctxs, self, 0..self.len(), ms, &screens(ctxs, ms), &mut one);
             [sink] = one;
         }
         prepared.other(self, &ctx, &mut sink);

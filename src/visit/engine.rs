@@ -280,6 +280,11 @@ impl<'a> Ctx<'a> {
         }
     }
 
+    /// True when every rule is a person rule triggered by a dated fact.
+    pub(crate) fn events_only(&self) -> bool {
+        self.events_only
+    }
+
     /// Whether some fact of the person known on `as_of` triggers some rule recently enough to
     /// matter: one of its obligations may be due in the range, or may take a visit from one
     /// that is (the same bound as [`Ctx::generate`] skips by). Always true when the rules are

@@ -654,6 +654,12 @@ impl<'a> PersonObligations<'a> {
         PersonObligations { ctx: Ctx::new(st, rules, period.start, period.end, day(as_of), None) }
     }
 
+    /// True when every rule is a person rule triggered by a dated event (no calendar, no age):
+    /// a person without facts has no obligation.
+    pub(crate) fn events_only(&self) -> bool {
+        self.ctx.events_only()
+    }
+
     /// Calls `f` with each obligation of person `p` due in the period, in its state on `as_of`.
     #[inline]
     pub(crate) fn person(&self, p: u32, scratch: &mut PersonScratch, mut f: impl FnMut(Obligation<'a>)) {
