@@ -401,10 +401,17 @@ pub(crate) fn run_persons<'r, S: Sink<'r>>(
     let mut at = range.start;
     while at < range.end {
         let block = at..(at + BLOCK).min(range.end);
-        // Touch each person's first fact and first visit of the block with independent loads,
-        // so their cache misses overlap instead of stalling one person at a time.
+        // Screen the block's persons, then touch the first fact and first visit of those kept
+        // with independent loads, so their cache misses overlap instead of stalling one person
+        // at a time (and no memory is fetched for a person skipped).
+        let mut keep = 0u64;
         let mut touch = 0i64;
-        for rec in &st.persons[block.clone()] {
+        for (k, rec) in st.persons[block.clone()].iter().enumerate() {
+            // Without facts, her record is her state: a person no measure can count is skipped.
+            if rec.facts_len == 0 && !screens.iter().any(|s| s.may_count(rec)) {
+                continue;
+            }
+            keep |= 1 << k;
             if rec.facts_len > 0 {
                 touch += i64::from(st.facts[rec.facts_start as usize].date);
             }
@@ -413,13 +420,11 @@ pub(crate) fn run_persons<'r, S: Sink<'r>>(
             }
         }
         std::hint::black_box(touch);
-        for ix in block {
+        while keep != 0 {
+            let ix = block.start + keep.trailing_zeros() as usize;
+            keep &= keep - 1;
             let rec = &st.persons[ix];
-            // Without facts, her record is her state: skip the measures that cannot count her.
             let plain = rec.facts_len == 0;
-            if plain && !screens.iter().any(|s| s.may_count(rec)) {
-                continue;
-            }
             let mut cache = Cache::new(PersonRef { st, ix: ix as u32 });
             for ((((m, ctx), sink), local), screen) in
                 ms.iter().zip(ctxs).zip(sinks.iter_mut()).zip(&mut locals).zip(screens)
