@@ -416,7 +416,9 @@ impl SnapshotBuilder {
             };
             bits |= 1 << i;
         }
-        let mut facts: Vec<Fact> = Vec::new();
+        // The dated attributes go straight to the end of the fact arena (no vector per
+        // person), sorted there, and are truncated away if the person is refused.
+        let start = st.facts.len();
         let at = |d: NaiveDate, change| Fact { date: day(d), origin: NO_EVENT, change };
         let mut rec = PersonRec {
             birth: row.birth_date,
@@ -438,7 +440,7 @@ impl SnapshotBuilder {
             Some(d) => {
                 rec.residency =
                     if row.residency == Residency::MovedOut { Residency::Registered } else { Residency::Departed };
-                facts.push(at(d, Change::Residency(row.residency)));
+                st.facts.push(at(d, Change::Residency(row.residency)));
             }
             None => undated.residency += 1,
         }
@@ -450,13 +452,13 @@ impl SnapshotBuilder {
                     MaritalStatus::Divorced | MaritalStatus::Widowed => MaritalStatus::Married,
                     _ => MaritalStatus::Single,
                 };
-                facts.push(at(d, Change::Marital(row.marital_status)));
+                st.facts.push(at(d, Change::Marital(row.marital_status)));
             }
             None => undated.marital += 1,
         }
         if row.case_file {
             match row.case_file_opened {
-                Some(d) => facts.push(at(d, Change::CaseFileOpened)),
+                Some(d) => st.facts.push(at(d, Change::CaseFileOpened)),
                 None => {
                     rec.flags |= F_CASE_FILE;
                     undated.case_file += 1;
@@ -471,11 +473,11 @@ impl SnapshotBuilder {
             }
             (Some(m), Some(d)) => {
                 rec.flags |= F_NO_METHOD_FIELD;
-                facts.push(at(d, Change::MethodStarted(m, None)));
+                st.facts.push(at(d, Change::MethodStarted(m, None)));
             }
         }
         if let Some(d) = row.last_birth_date {
-            facts.push(at(d, Change::PregnancyEnded(PregnancyOutcome::LiveBirth, NONE)));
+            st.facts.push(at(d, Change::PregnancyEnded(PregnancyOutcome::LiveBirth, NONE)));
         }
         if row.name.is_some() || row.id_number.is_some() || row.phone.is_some() {
             rec.extra = Some(Box::new(PersonExtra {
@@ -485,17 +487,19 @@ impl SnapshotBuilder {
                 relation: None,
             }));
         }
-        facts.sort_by(|a, b| a.date.cmp(&b.date).then(a.change.precedence().cmp(&b.change.precedence())));
+        st.facts[start..].sort_by(|a, b| a.date.cmp(&b.date).then(a.change.precedence().cmp(&b.change.precedence())));
         if !st.person_ids.intern(row.person_id).1 {
+            st.facts.truncate(start);
             return Err(invalid("person_id", format!("person `{}` is listed twice", row.person_id)));
         }
         let checked = {
             let who = Who { id: row.person_id, sex: row.sex, birth: row.birth_date, state: st };
             let mut fold = Fold::start(&rec);
-            facts.iter().try_for_each(|f| fold.step(f, &who, true).map_err(|r| (f.change, r)))
+            st.facts[start..].iter().try_for_each(|f| fold.step(f, &who, true).map_err(|r| (f.change, r)))
         };
         if let Err((change, r)) = checked {
             st.person_ids.pop();
+            st.facts.truncate(start);
             let field = match change {
                 Change::Residency(_) => "residency_since",
                 Change::Marital(_) => "marital_since",
@@ -505,8 +509,7 @@ impl SnapshotBuilder {
             };
             return Err(from_rejection(field, r));
         }
-        rec.facts_len = facts.len() as u32;
-        st.facts.extend_from_slice(&facts);
+        rec.facts_len = (st.facts.len() - start) as u32;
         st.persons.push(rec);
         self.summary.persons += 1;
         Ok(())
