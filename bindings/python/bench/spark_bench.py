@@ -2,7 +2,9 @@
 
 - famplan-on-Spark: ``famplan.spark.rates`` (each community computed by famplan on a Spark
   worker, the partial rows reduced on the driver); ``famplan_spark_partition`` is the same
-  with ``per="partition"`` (one famplan call per Spark partition);
+  with ``per="partition"`` (one famplan call per Spark partition); both route only the visits
+  the rates read (the default); ``famplan_spark_all_visits`` is ``famplan_spark_partition``
+  routing every visit (``keep_visits="all"``, as before the default filter);
 - pure pyspark: the polars version of benches/compare/six_rates_polars.py ported to pyspark
   DataFrames (``six_rates_pyspark`` below), its result checked equal to famplan's;
 - single process: ``famplan.Registry.from_snapshot`` and the same rates, no Spark.
@@ -239,6 +241,11 @@ def main() -> None:
         table = fs.rates(t["areas"], t["households"], t["persons"], t["visits"], js, "grid", **kw, per="partition")
         return counts_of(table.to_dict())
 
+    def famplan_spark_all_visits() -> dict[int, list[int]]:
+        t = read_text(spark, data)
+        table = fs.rates(t["areas"], t["households"], t["persons"], t["visits"], js, "grid", **kw, keep_visits="all")
+        return counts_of(table.to_dict())
+
     def pyspark() -> dict[int, list[int]]:
         return six_rates_pyspark(read(spark, data))
 
@@ -250,6 +257,7 @@ def main() -> None:
     paths = {
         "famplan_spark": famplan_spark,
         "famplan_spark_partition": famplan_spark_partition,
+        "famplan_spark_all_visits": famplan_spark_all_visits,
         "pyspark": pyspark,
         "single": single,
     }
@@ -262,7 +270,8 @@ def main() -> None:
             results[name] = paths[name]()
             s = time.perf_counter() - t
             times[name].append(s)
-            print(f"run {run + 1} {name}: {s:.1f} s", flush=True)
+            load = ", ".join(f"{x:.2f}" for x in os.getloadavg())
+            print(f"run {run + 1} {name}: {s:.1f} s (load average {load})", flush=True)
     first = results[chosen[0]]
     for name, r in results.items():
         assert r == first, f"{name} differs from {chosen[0]}"
