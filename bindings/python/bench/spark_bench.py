@@ -192,6 +192,7 @@ def main() -> None:
     ap.add_argument("--paths", default="famplan_spark,famplan_spark_partition,pyspark,single")
     ap.add_argument("--no-build", action="store_true", help="use the famplan already installed")
     ap.add_argument("--stages", action="store_true", help="time the stages of the famplan path, then stop")
+    ap.add_argument("--no-per-community", action="store_true", help="skip timing one community in the driver")
     a = ap.parse_args()
     if not a.no_build:
         cmd = [sys.executable, "-m", "maturin", "develop", "--release", "--locked", "-q"]
@@ -225,7 +226,7 @@ def main() -> None:
         stages(fs, spark, data, jobs(famplan))
         spark.stop()
         return
-    if "famplan_spark" in a.paths.split(",") or "famplan_spark_partition" in a.paths.split(","):
+    if not a.no_per_community and ("famplan_spark" in a.paths.split(",") or "famplan_spark_partition" in a.paths.split(",")):
         per_partition(fs, spark, data, jobs(famplan))
 
     js = jobs(famplan)
