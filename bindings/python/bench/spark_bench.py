@@ -101,11 +101,14 @@ def stages(fs: Any, spark: Any, data: pathlib.Path, js: list[Any]) -> None:
         yield pa.record_batch({"n": pa.array([sum(b.num_rows for b in batches)], pa.int64())})
 
     t = read_text(spark, data)
-    rows = fs.shard_rows(t["areas"], t["households"], t["persons"], t["visits"])
+    every = fs.shard_rows(t["areas"], t["households"], t["persons"], t["visits"])
+    read = fs.read_visits(t["visits"], js, on=D, as_of=AS_OF, basis="as_recorded")
+    rows = fs.shard_rows(t["areas"], t["households"], t["persons"], read)
     steps = {
         "read the four CSV tables": lambda: [noop(df) for df in t.values()],
         "shard rows without visits, repartitioned": lambda: noop(rows.filter(F.col("__table") != "v").repartition(fs.COMMUNITY)),
-        "shard rows, repartitioned (visits joined to their person)": lambda: noop(rows.repartition(fs.COMMUNITY)),
+        "shard rows, repartitioned (every visit joined to its person)": lambda: noop(every.repartition(fs.COMMUNITY)),
+        "shard rows, repartitioned (only the visits read, joined to their person)": lambda: noop(rows.repartition(fs.COMMUNITY)),
         "... handed to Python as Arrow (rows counted)": lambda: rows.repartition(fs.COMMUNITY).mapInArrow(count, "n long").collect(),
         "... and famplan on each partition (partials)": lambda: fs.partials(
             t["areas"], t["households"], t["persons"], t["visits"], js, "grid", on=D, as_of=AS_OF, basis="as_recorded"
