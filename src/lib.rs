@@ -108,6 +108,7 @@ pub use rate::{
 };
 // Reports for exchange: the report model, the data-value file, the report workbook, FHIR.
 pub use rate::DrillDown;
+pub use rate::VisitsRead;
 #[cfg(feature = "fhir")]
 pub use rate::fhir;
 #[cfg(feature = "csv")]

@@ -380,8 +380,8 @@ impl<'m> Prepared<'m> {
         let kind = |k: &str| st.visit_kinds.find(k).map(|i| i as u16);
         Prepared {
             code,
-            floating_check: kind("floating_monthly_check"),
-            supply_followup: kind("supply_followup"),
+            floating_check: kind(FLOATING_CHECK),
+            supply_followup: kind(SUPPLY_FOLLOWUP),
             using_correctly: st.outcomes.find(USING_CORRECTLY).map(|i| i as u16),
             _m: std::marker::PhantomData,
         }
@@ -757,26 +757,17 @@ impl<'m> Prepared<'m> {
         let rules = RuleSet::default_rules();
         let key_bit = st.tags.find(Tag::KEY_POPULATION);
         for o in rules.obligations(reg, ctx.p.period, ctx.p.as_of) {
-            let rule = o.rule();
-            let id = rule.id.as_str();
-            // 随访: event-triggered obligations fulfilled by a visit (not the calendar checks,
-            // which have their own rates, nor the new case file, fulfilled by opening it).
-            let follow_up = rule.calendar.is_none() && !rule.triggers.is_empty() && rule.fulfilled_by.visit.is_some();
-            let wanted = match code {
-                C::HomeVisitRate => id == "marriage_home" || id == "birth_home",
-                C::SupplyFollowupRate => id == "supply_followup",
-                C::ReconciliationRate => id == "reconciliation",
-                C::FollowupRate => follow_up,
-                C::KeyPopulationFollowupRate => {
-                    let Some(bit) = key_bit else { return };
-                    follow_up
-                        && o.person()
+            let wanted = counts_rule(code, o.rule())
+                && match code {
+                    C::KeyPopulationFollowupRate => {
+                        let Some(bit) = key_bit else { return };
+                        o.person()
                             .and_then(|p| reg.get(&PersonId::new(p)))
                             .and_then(|p| ctx.known(p, ctx.p.on))
                             .is_some_and(|s| s.tags & (1 << bit) != 0)
-                }
-                _ => true,
-            };
+                    }
+                    _ => true,
+                };
             let done = match o.state {
                 ObligationState::Done => true,
                 ObligationState::Missed => false,
@@ -793,6 +784,29 @@ impl<'m> Prepared<'m> {
         }
     }
 }
+
+/// Whether the follow-up rate `code` (or the reconciliation rate) counts the obligations of
+/// `rule` of the default rules, before any condition on the person (the key population rate
+/// also wants her tagged). The rates count them ([`Prepared::obligations`]) and
+/// [`VisitsRead`](super::VisitsRead) bounds the visits they read by this one test.
+pub(crate) fn counts_rule(code: RateCode, rule: &crate::VisitRule) -> bool {
+    let id = rule.id.as_str();
+    // 随访: event-triggered obligations fulfilled by a visit (not the calendar checks, which
+    // have their own rates, nor the new case file, fulfilled by opening it).
+    let follow_up = rule.calendar.is_none() && !rule.triggers.is_empty() && rule.fulfilled_by.visit.is_some();
+    match code {
+        C::HomeVisitRate => id == "marriage_home" || id == "birth_home",
+        C::SupplyFollowupRate => id == "supply_followup",
+        C::ReconciliationRate => id == "reconciliation",
+        C::FollowupRate | C::KeyPopulationFollowupRate => follow_up,
+        _ => true,
+    }
+}
+
+/// The visit kind the floating monthly check rate reads (流动人口月查).
+pub(crate) const FLOATING_CHECK: &str = "floating_monthly_check";
+/// The visit kind the supply use rate reads (药具随访).
+pub(crate) const SUPPLY_FOLLOWUP: &str = "supply_followup";
 
 /// Any visit of kind `k` in `P`, seen on `A`.
 #[inline]

@@ -10,7 +10,8 @@
 //! - [`Params`]: reference date `D`, period `P`, as-of `A`, and the [`StateBasis`];
 //! - [`Partial`]: counts per unit, merged by [`Partial::merge`], grouped by [`Partial::group`];
 //! - [`PartialRow`] / [`reduce`]: partials as flat rows across machines, reduced to the final table;
-//! - [`Entry`]: one subject behind a cell, with its [`Reason`] when it is not counted.
+//! - [`Entry`]: one subject behind a cell, with its [`Reason`] when it is not counted;
+//! - [`VisitsRead`]: which visits a set of measures can read (what a Spark job may drop).
 
 mod catalogue;
 mod custom;
@@ -18,6 +19,7 @@ mod drill;
 mod engine;
 #[cfg(feature = "fhir")]
 pub mod fhir;
+mod reads;
 mod report;
 mod shard;
 mod target;
@@ -31,6 +33,7 @@ mod tests;
 pub use catalogue::{RateCode, RateInfo, catalogue};
 pub use custom::{CustomRate, PersonFilter};
 pub use drill::DrillDown;
+pub use reads::VisitsRead;
 #[cfg(feature = "csv")]
 pub use report::write_data_values;
 pub use report::{RateReport, RateSection, Verdict, period_code};

@@ -860,6 +860,48 @@ impl<'a> Ctx<'a> {
     }
 }
 
+/// The days (first, last; day numbers) of the visits that can fulfil an obligation of `rule`
+/// when obligations due in `[from, to]` are computed as known on `as_of`; `None` when no visit
+/// can (the rule is not fulfilled by a visit, or the range is empty).
+///
+/// Mirrors what [`Ctx::person`] and [`Ctx::household`] build, so it must change with them:
+/// - an event-triggered obligation is generated only when due `≤ to` and its window closes on
+///   or after `from − max_before` (the cut in [`Ctx::generate`]); its window `[due − before,
+///   due + after]` therefore opens on or after `from − max_before − max(before + after)` and
+///   closes by `to + max(after)`. A visit goes to the earliest open obligation of its rule
+///   whose window holds it, so a visit outside every generated window touches none, and
+///   earlier obligations that could take a visit are generated (their windows are inside);
+/// - a calendar or household obligation is one month or quarter whose last day is in
+///   `[from, to]`, its window the period itself: from the first day of the month (quarter)
+///   of `from` to `to`;
+/// - only visits dated `≤ as_of` are read.
+pub(crate) fn visit_reach(rule: &VisitRule, from: NaiveDate, to: NaiveDate, as_of: NaiveDate) -> Option<(i32, i32)> {
+    rule.fulfilled_by.visit.as_ref()?;
+    let (from, to, as_of) = (day(from), day(to), day(as_of));
+    let mut lo = i32::MAX;
+    let mut hi = i32::MIN;
+    if rule.calendar.is_none() {
+        // Event-triggered (a household rule without a calendar is both, see `Ctx::new`).
+        let offsets = || rule.due.iter().chain(&rule.then_every);
+        let max_before = offsets().map(|o| o.before).max().unwrap_or(0);
+        let span = offsets().map(|o| o.before.saturating_add(o.after)).max().unwrap_or(0);
+        let max_after = offsets().map(|o| o.after).max().unwrap_or(0);
+        lo = lo.min(from.saturating_sub(max_before).saturating_sub(span));
+        hi = hi.max(to.saturating_add(max_after));
+    }
+    if rule.calendar.is_some() || rule.subject == Subject::Household {
+        let first = date(from)?;
+        let start = match rule.calendar {
+            Some(Recurrence::Quarter) => crate::Period::quarter_of(first).start,
+            _ => crate::Period::month_of(first).start,
+        };
+        lo = lo.min(day(start));
+        hi = hi.max(to);
+    }
+    let hi = hi.min(as_of);
+    (lo <= hi).then_some((lo, hi))
+}
+
 /// Gives the fulfilment on day `d` to the earliest open obligation of rule `r` whose window
 /// holds `d` (and that was not cancelled before `d`).
 fn fulfil(obs: &mut [Ob], r: u16, d: i32, by: u32, how: u8) {

@@ -51,6 +51,8 @@ pub use rule::{Filter, Fulfilment, Offset, Recurrence, RuleSet, StopEvent, Subje
 pub use schedule::{CalendarDay, MonthCalendar, Schedule, WorkItem, WorkList};
 pub use scope::Scope;
 
+pub(crate) use engine::visit_reach;
+
 use crate::person::code_enum;
 use crate::registry::state::{NEVER, NO_EVENT, NONE, State, date, day};
 use crate::{Period, Registry, StaffId};

@@ -35,6 +35,8 @@ mod fuzz_regressions;
 mod util;
 // Visit schedules: every default rule worked out by hand, work lists, incremental updates, properties.
 mod visit;
+// Which visits a computation reads: only those give the same partials (what Spark may drop).
+mod visits_read;
 // Scoped schedules: a keeper's grids, the community's schedule filtered, kept up with events.
 mod visit_scope;
 // Snapshot workbooks (.xlsx): round trips, a Chinese ledger made by another tool, bad cells.

@@ -2,7 +2,9 @@
 
 - famplan-on-Spark: ``famplan.spark.rates`` (each community computed by famplan on a Spark
   worker, the partial rows reduced on the driver); ``famplan_spark_partition`` is the same
-  with ``per="partition"`` (one famplan call per Spark partition);
+  with ``per="partition"`` (one famplan call per Spark partition); both route only the visits
+  the rates read (the default); ``famplan_spark_all_visits`` is ``famplan_spark_partition``
+  routing every visit (``keep_visits="all"``, as before the default filter);
 - pure pyspark: the polars version of benches/compare/six_rates_polars.py ported to pyspark
   DataFrames (``six_rates_pyspark`` below), its result checked equal to famplan's;
 - single process: ``famplan.Registry.from_snapshot`` and the same rates, no Spark.
@@ -99,11 +101,14 @@ def stages(fs: Any, spark: Any, data: pathlib.Path, js: list[Any]) -> None:
         yield pa.record_batch({"n": pa.array([sum(b.num_rows for b in batches)], pa.int64())})
 
     t = read_text(spark, data)
-    rows = fs.shard_rows(t["areas"], t["households"], t["persons"], t["visits"])
+    every = fs.shard_rows(t["areas"], t["households"], t["persons"], t["visits"])
+    read = fs.read_visits(t["visits"], js, on=D, as_of=AS_OF, basis="as_recorded")
+    rows = fs.shard_rows(t["areas"], t["households"], t["persons"], read)
     steps = {
         "read the four CSV tables": lambda: [noop(df) for df in t.values()],
         "shard rows without visits, repartitioned": lambda: noop(rows.filter(F.col("__table") != "v").repartition(fs.COMMUNITY)),
-        "shard rows, repartitioned (visits joined to their person)": lambda: noop(rows.repartition(fs.COMMUNITY)),
+        "shard rows, repartitioned (every visit joined to its person)": lambda: noop(every.repartition(fs.COMMUNITY)),
+        "shard rows, repartitioned (only the visits read, joined to their person)": lambda: noop(rows.repartition(fs.COMMUNITY)),
         "... handed to Python as Arrow (rows counted)": lambda: rows.repartition(fs.COMMUNITY).mapInArrow(count, "n long").collect(),
         "... and famplan on each partition (partials)": lambda: fs.partials(
             t["areas"], t["households"], t["persons"], t["visits"], js, "grid", on=D, as_of=AS_OF, basis="as_recorded"
@@ -190,6 +195,7 @@ def main() -> None:
     ap.add_argument("--paths", default="famplan_spark,famplan_spark_partition,pyspark,single")
     ap.add_argument("--no-build", action="store_true", help="use the famplan already installed")
     ap.add_argument("--stages", action="store_true", help="time the stages of the famplan path, then stop")
+    ap.add_argument("--no-per-community", action="store_true", help="skip timing one community in the driver")
     a = ap.parse_args()
     if not a.no_build:
         cmd = [sys.executable, "-m", "maturin", "develop", "--release", "--locked", "-q"]
@@ -223,7 +229,7 @@ def main() -> None:
         stages(fs, spark, data, jobs(famplan))
         spark.stop()
         return
-    if "famplan_spark" in a.paths.split(",") or "famplan_spark_partition" in a.paths.split(","):
+    if not a.no_per_community and ("famplan_spark" in a.paths.split(",") or "famplan_spark_partition" in a.paths.split(",")):
         per_partition(fs, spark, data, jobs(famplan))
 
     js = jobs(famplan)
@@ -239,6 +245,11 @@ def main() -> None:
         table = fs.rates(t["areas"], t["households"], t["persons"], t["visits"], js, "grid", **kw, per="partition")
         return counts_of(table.to_dict())
 
+    def famplan_spark_all_visits() -> dict[int, list[int]]:
+        t = read_text(spark, data)
+        table = fs.rates(t["areas"], t["households"], t["persons"], t["visits"], js, "grid", **kw, keep_visits="all")
+        return counts_of(table.to_dict())
+
     def pyspark() -> dict[int, list[int]]:
         return six_rates_pyspark(read(spark, data))
 
@@ -250,6 +261,7 @@ def main() -> None:
     paths = {
         "famplan_spark": famplan_spark,
         "famplan_spark_partition": famplan_spark_partition,
+        "famplan_spark_all_visits": famplan_spark_all_visits,
         "pyspark": pyspark,
         "single": single,
     }
@@ -262,7 +274,8 @@ def main() -> None:
             results[name] = paths[name]()
             s = time.perf_counter() - t
             times[name].append(s)
-            print(f"run {run + 1} {name}: {s:.1f} s", flush=True)
+            load = ", ".join(f"{x:.2f}" for x in os.getloadavg())
+            print(f"run {run + 1} {name}: {s:.1f} s (load average {load})", flush=True)
     first = results[chosen[0]]
     for name, r in results.items():
         assert r == first, f"{name} differs from {chosen[0]}"

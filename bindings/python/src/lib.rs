@@ -10,6 +10,7 @@ mod errors;
 mod frame;
 mod publicity;
 mod rate;
+mod reads;
 mod registry;
 mod report;
 mod services;
@@ -37,6 +38,7 @@ fn _famplan(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(shard::shard_partials, m)?)?;
     m.add_function(wrap_pyfunction!(shard_columns::shard_partials_columns, m)?)?;
     m.add_function(wrap_pyfunction!(shard::reduce_partials, m)?)?;
+    m.add_function(wrap_pyfunction!(reads::visits_read, m)?)?;
     m.add("__version__", env!("CARGO_PKG_VERSION"))?;
     Ok(())
 }

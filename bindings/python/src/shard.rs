@@ -15,7 +15,7 @@ use std::sync::Arc;
 
 /// The rates asked, each with its parameters: a code, a `CustomRate`, or a `(rate, period)`
 /// tuple giving that rate its own period.
-fn jobs(
+pub(crate) fn jobs(
     rates: &Bound<'_, PyAny>,
     on: NaiveDate,
     period: Option<Period>,

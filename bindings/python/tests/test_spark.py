@@ -83,6 +83,13 @@ def test_spark_equals_one_machine_cell_for_cell(spark: Any, city: pathlib.Path) 
     parts = fs.partials(*tables(spark, city), RATES, "grid", **KW).toArrow()
     mine = one.partials(RATES, "grid", **KW).to_dict()
     assert sorted(parts.column("unit").to_pylist()) == sorted(mine["unit"])
+    # By default only the visits the rates read are routed; routing every visit gives the
+    # same partial rows.
+    all_visits = len((city / "visits.csv").read_text().splitlines()) - 1
+    assert 0 < fs.read_visits(tables(spark, city)[3], RATES, **KW).count() < all_visits
+    every = fs.partials(*tables(spark, city), RATES, "grid", **KW, keep_visits="all").toArrow()
+    key = ["rate", "unit", "numerator", "denominator", "start", "end"]
+    assert sorted(zip(*[every.column(c).to_pylist() for c in key])) == sorted(zip(*[parts.column(c).to_pylist() for c in key]))
     for by in ["community", "zone", "grid"]:
         got = fs.reduce(parts, areas, RATES, by, **KW, targets=TARGETS).to_dict()
         # The same reduction on one machine: every column equal, targets included.
@@ -126,6 +133,25 @@ def test_one_call_and_a_bad_row(spark: Any) -> None:
     bad = persons.withColumn("sex", F.when(F.col("person_id") == "3", F.lit("X")).otherwise(F.col("sex")))
     with pytest.raises(Exception, match=r"community 1: persons:\d+: sex: `X` is not one of"):
         fs.rates(areas, households, bad, visits, ["cpr"], on=ON)
+    # A visit of an unknown person: refused on one machine. These rates read no visit, so by default
+    # Spark does not route it and does not see it; with every visit routed, it is reported.
+    spark = areas.sparkSession
+    stray = visits.unionByName(spark.createDataFrame([("99", "404", "2026-05-02", "marriage_home")], visits.columns))
+    rates = ["case_file_rate", "cpr"]
+    assert fs.rates(areas, households, persons, stray, rates, "grid", **KW, targets=TARGETS).to_dict() == want.to_dict()
+    with pytest.raises(Exception, match=r"unknown person `404`"):
+        fs.rates(areas, households, persons, stray, rates, "grid", **KW, keep_visits="all")
+    # A visit of a kind read with a date famplan cannot read is routed, and reported.
+    undated = visits.unionByName(spark.createDataFrame([("98", "1", "2026/05/02", "post_surgery")], visits.columns))
+    with pytest.raises(Exception, match=r"visits:\d+: date"):
+        fs.rates(areas, households, persons, undated, ["followup_rate"], "grid", **KW)
+
+
+def test_visits_read_states_the_visits_a_rate_reads() -> None:
+    # cpr reads no visit; the floating check over June reads June's monthly checks.
+    got = famplan.visits_read(["cpr", ("floating_check_rate", "2026-06")], on=ON, as_of=AS_OF)
+    assert got == [("floating_monthly_check", d("2026-06-01"), d("2026-06-30"))]
+    assert famplan.visits_read("case_file_rate", on=ON) == []
 
 
 def test_import_famplan_needs_no_pyspark() -> None:

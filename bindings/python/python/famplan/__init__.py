@@ -32,6 +32,7 @@ from famplan._famplan import (
     reduce_partials,
     shard_partials,
     validate_resident_id,
+    visits_read,
 )
 
 __all__ = [
@@ -54,4 +55,5 @@ __all__ = [
     "reduce_partials",
     "shard_partials",
     "validate_resident_id",
+    "visits_read",
 ]

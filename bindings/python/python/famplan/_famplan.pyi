@@ -30,6 +30,7 @@ __all__ = [
     "reduce_partials",
     "shard_partials",
     "shard_partials_columns",
+    "visits_read",
     "__version__",
 ]
 
@@ -554,3 +555,15 @@ def reduce_partials(
     row per rate, with `code, key, total, numerator, denominator, start, end, value, rate,
     target, cmp, default_target, met, gap`. The target is the one given for the rate, level,
     unit and period, else the catalogue default."""
+
+def visits_read(
+    rates: _Rate | tuple[_Rate, _Period] | Sequence[_Rate | tuple[_Rate, _Period]],
+    *,
+    on: datetime.date,
+    period: _Period | None = None,
+    as_of: datetime.date | None = None,
+    basis: Literal["on_date", "as_recorded"] = "on_date",
+) -> list[tuple[str, datetime.date, datetime.date]] | None:
+    """The visits the rates can read with these parameters (`famplan::VisitsRead`): `None`
+    when every visit may be read, else `(kind, first day, last day)` triples. Dropping every
+    other visit leaves the rates' numbers as they are (docs/scale-out.md)."""

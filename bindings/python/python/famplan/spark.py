@@ -13,6 +13,10 @@ merge exactly; the driver reduces them to the final table with targets::
                      on=datetime.date(2026, 6, 30), period="2026-Q2")
     table.to_pandas()
 
+Only the visits the rates can read are routed (``famplan.visits_read``): a visit no rate reads
+is dropped before the join with the persons, unchecked; ``keep_visits="all"`` routes every
+visit, so that every bad visit is reported as on one machine (DESIGN.md).
+
 Only this module needs pyspark (``pip install famplan[spark]``); ``import famplan`` does not.
 A rate is a catalogue code, a :class:`famplan.CustomRate`, or a ``(rate, period)`` tuple that
 gives it its own period.
@@ -29,7 +33,7 @@ from famplan import _famplan
 if TYPE_CHECKING:  # pragma: no cover
     from pyspark.sql import DataFrame
 
-__all__ = ["COMMUNITY", "partials", "rates", "reduce", "shard_rows"]
+__all__ = ["COMMUNITY", "partials", "rates", "read_visits", "reduce", "shard_rows"]
 
 #: The column that says which community (shard) a row belongs to.
 COMMUNITY = "__community"
@@ -90,6 +94,37 @@ def shard_rows(areas: DataFrame, households: DataFrame, persons: DataFrame, visi
     for part in parts[1:]:
         out = out.unionByName(part, allowMissingColumns=True)
     return out
+
+
+def read_visits(
+    visits: DataFrame,
+    rates: Sequence[Any],
+    *,
+    on: datetime.date,
+    period: Any = None,
+    as_of: datetime.date | None = None,
+    basis: Literal["on_date", "as_recorded"] = "on_date",
+) -> DataFrame:
+    """The visits the rates can read with these parameters (``famplan.visits_read``: for each
+    visit kind, the dates that can change a number), the others dropped; every visit when the
+    core cannot bound them. A visit of a kind read whose date is not ``YYYY-MM-DD`` (or is
+    missing) is kept, so that the core reports it as on one machine."""
+    from pyspark.sql import functions as F
+
+    read = _famplan.visits_read(rates, on=on, period=period, as_of=as_of, basis=basis)
+    if read is None:
+        return visits
+    kind, date = F.col("kind").cast("string"), F.col("date").cast("string")
+    unreadable = date.isNull() | ~date.rlike(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")
+    by_kind: dict[str, Any] = {}
+    for k, start, end in read:
+        # ISO dates compare as text: no parsing on the Spark side.
+        inside = date.between(start.isoformat(), end.isoformat())
+        by_kind[k] = by_kind[k] | inside if k in by_kind else inside
+    keep = F.lit(False)
+    for k, inside in by_kind.items():
+        keep = keep | ((kind == F.lit(k)) & (unreadable | inside))
+    return visits.filter(keep)
 
 
 def _text_columns(table: Any, tag: str, cols: list[str]) -> list[tuple[Any, ...]]:
@@ -177,9 +212,16 @@ def partials(
     as_of: datetime.date | None = None,
     basis: Literal["on_date", "as_recorded"] = "on_date",
     per: str = "partition",
+    keep_visits: Literal["read", "all"] = "read",
 ) -> DataFrame:
     """The partial rows of every community, as a Spark DataFrame (``rate, level, unit,
     numerator, denominator, start, end``), computed on the workers; lazy until read.
+
+    ``keep_visits="read"`` (the default) routes only the visits the rates can read
+    (:func:`read_visits`): the same numbers as on one machine for valid input, and much less
+    to shuffle, but a bad visit no rate reads (an unknown person, a date before her birth, a
+    repeated id) is not seen. ``keep_visits="all"`` routes every visit: every bad row is
+    reported, as on one machine.
 
     ``per="partition"`` (the default) runs famplan once per Spark partition, on all the
     communities it holds (``repartition(community).mapInArrow``: no sort, fewer and larger
@@ -188,6 +230,10 @@ def partials(
     same time on 1M persons here (docs/scale-out.md)."""
     rates = list(rates) if not isinstance(rates, (str, tuple)) else [rates]
     job = _shard_job(rates, by, on, period, as_of, basis, _person_columns(persons))
+    if keep_visits == "read":
+        visits = read_visits(visits, rates, on=on, period=period, as_of=as_of, basis=basis)
+    elif keep_visits != "all":
+        raise ValueError(f"keep_visits: `{keep_visits}` is not one of read, all")
     rows = shard_rows(areas, households, persons, visits)
     if per == "community":
         return rows.groupBy(COMMUNITY).applyInArrow(job, _partial_schema())
@@ -257,11 +303,14 @@ def rates(
     basis: Literal["on_date", "as_recorded"] = "on_date",
     targets: Sequence[famplan.Target] = (),
     per: str = "partition",
+    keep_visits: Literal["read", "all"] = "read",
 ) -> famplan.Frame:
     """One call: the rates of every community computed on the Spark workers, reduced on the
     driver to the final table with targets (columns ``code, key, total, numerator,
-    denominator, start, end, value, rate, target, cmp, default_target, met, gap``)."""
+    denominator, start, end, value, rate, target, cmp, default_target, met, gap``).
+    ``per`` and ``keep_visits`` as in :func:`partials`."""
     parts = partials(
-        areas, households, persons, visits, rates, by, on=on, period=period, as_of=as_of, basis=basis, per=per
+        areas, households, persons, visits, rates, by, on=on, period=period, as_of=as_of, basis=basis, per=per,
+        keep_visits=keep_visits,
     )
     return reduce(parts, areas, rates, by, on=on, period=period, as_of=as_of, basis=basis, targets=targets)
