@@ -145,6 +145,9 @@ pub(crate) struct Ctx<'a> {
     pub st: &'a State,
     pub rules: &'a RuleSet,
     visit_kind: Vec<u32>,
+    /// By visit kind id: whether some rule is fulfilled by that kind (the others are never
+    /// matched to an obligation, so a person's pass does not collect them).
+    fulfils: Vec<bool>,
     tag_mask: Vec<u64>,
     pub from: i32,
     pub to: i32,
@@ -194,11 +197,17 @@ impl<'a> Ctx<'a> {
         as_of: i32,
         cached: Option<(Periods<'a>, Periods<'a>)>,
     ) -> Ctx<'a> {
-        let visit_kind = rules
+        let visit_kind: Vec<u32> = rules
             .rules
             .iter()
             .map(|r| r.fulfilled_by.visit.as_deref().and_then(|k| st.visit_kinds.find(k)).unwrap_or(NONE))
             .collect();
+        let mut fulfils = vec![false; st.visit_kinds.names.len()];
+        for &k in &visit_kind {
+            if let Some(f) = fulfils.get_mut(k as usize) {
+                *f = true;
+            }
+        }
         let tag_mask = rules
             .rules
             .iter()
@@ -213,6 +222,7 @@ impl<'a> Ctx<'a> {
             st,
             rules,
             visit_kind,
+            fulfils,
             tag_mask,
             from: day(from),
             to: day(to),
@@ -576,12 +586,12 @@ impl<'a> Ctx<'a> {
         if !self.turns.is_empty() {
             self.birthdays(p, rec, reg_day, facts, sc);
         }
-        // Visits known on `as_of`, in date order.
+        // Visits known on `as_of` of a kind that fulfils some rule, in date order.
         let mut v = rec.first_visit;
         while v != NONE {
             let vr = &st.visits[v as usize];
             let d = day(vr.date);
-            if d <= self.as_of {
+            if d <= self.as_of && self.fulfils.get(usize::from(vr.kind)).is_some_and(|&f| f) {
                 sc.visits.push((d, vr.kind, v));
             }
             v = vr.next;
