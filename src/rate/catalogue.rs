@@ -496,7 +496,7 @@ impl<'m> Prepared<'m> {
                 if s.residency != Residency::Floating {
                     return;
                 }
-                let checked = self.floating_check.is_some_and(|k| has_visit(ctx, p.ix, k));
+                let checked = self.floating_check.is_some_and(|k| ctx.has_visit(p.ix, k));
                 sink.add(ctx.unit(&s), Counts::one(checked), |why| {
                     row().because(why, || {
                         let detail = format!("no floating_monthly_check visit in {}", ctx.p.period);
@@ -807,9 +807,3 @@ pub(crate) fn counts_rule(code: RateCode, rule: &crate::VisitRule) -> bool {
 pub(crate) const FLOATING_CHECK: &str = "floating_monthly_check";
 /// The visit kind the supply use rate reads (药具随访).
 pub(crate) const SUPPLY_FOLLOWUP: &str = "supply_followup";
-
-/// Any visit of kind `k` in `P`, seen on `A`.
-#[inline]
-fn has_visit(ctx: &Ctx<'_>, p: u32, k: u16) -> bool {
-    ctx.st.person_visits(p).any(|v| v.kind == k && ctx.in_period(day(v.date)))
-}

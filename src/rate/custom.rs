@@ -6,7 +6,7 @@
 
 use super::engine::{Cache, Ctx, Lite, Local, Row, Screen, Sink, obligation_entry};
 use super::{Counts, Params, Reason, Scale};
-use crate::registry::state::{State, day};
+use crate::registry::state::State;
 use crate::visit::{ObligationState, PersonObligations};
 use crate::{Error, Location, MaritalStatus, Method, PersonState, Residency, RuleSet, Sex, Subject};
 use serde::{Deserialize, Serialize};
@@ -299,7 +299,7 @@ impl<'m> PreparedFilter<'m> {
         match self.visit {
             None => true,
             Some(None) => false,
-            Some(Some(k)) => ctx.st.person_visits(p).any(|v| v.kind == k && ctx.in_period(day(v.date))),
+            Some(Some(k)) => ctx.has_visit(p, k),
         }
     }
 }

@@ -91,6 +91,14 @@ impl<'r> Ctx<'r> {
         d >= self.p0 && d <= self.p1 && d <= self.a
     }
 
+    /// Whether person `p` has a visit of kind `k` in `P`, seen on `A`: the one visit test of
+    /// the catalogue's floating check and of custom filters (what [`VisitsRead`](super::VisitsRead)
+    /// bounds as "the kind in `P` up to `A`").
+    #[inline]
+    pub(crate) fn has_visit(&self, p: u32, k: u16) -> bool {
+        self.st.person_visits(p).any(|v| v.kind == k && self.in_period(day(v.date)))
+    }
+
     /// The unit index of a state.
     #[inline]
     pub(crate) fn unit(&self, s: &Lite) -> u32 {
