@@ -493,7 +493,7 @@ impl SnapshotBuilder {
             return Err(invalid("person_id", format!("person `{}` is listed twice", row.person_id)));
         }
         let checked = {
-            let who = Who { id: row.person_id, sex: row.sex, birth: row.birth_date, state: st };
+            let who = Who { id: WhoId::Text(row.person_id), sex: row.sex, birth: row.birth_date, state: st };
             let mut fold = Fold::start(&rec);
             st.facts[start..].iter().try_for_each(|f| fold.step(f, &who, true).map_err(|r| (f.change, r)))
         };

@@ -4,7 +4,7 @@
 
 use super::drill::{DrillDown, Explain};
 use super::{Counts, Entry, GroupBy, Measure, Params, Partial, Reason, StateBasis, Table, catalogue, custom, roll_up};
-use crate::registry::state::{Fold, NONE, State, Who, day};
+use crate::registry::state::{Fold, NONE, State, day};
 use crate::{AreaLevel, CaseFileStatus, MaritalStatus, Method, PersonRef, Registry, Residency, Sex};
 use chrono::NaiveDate;
 use std::borrow::Cow;
@@ -140,7 +140,7 @@ impl<'r> Ctx<'r> {
         let kd = day(k);
         let mut f = Fold::start(rec);
         if rec.facts_len > 0 {
-            let who = Who { id: "", sex: rec.sex, birth: rec.birth, state: st };
+            let who = st.who(p.ix);
             for fact in st.facts_of(p.ix) {
                 if fact.date > kd {
                     break;

@@ -366,7 +366,7 @@ impl Fold {
     /// Applies one fact; with `check`, first refuses a fact that contradicts the state.
     pub(crate) fn step(&mut self, f: &Fact, who: &Who<'_>, check: bool) -> Result<(), Rejection> {
         let on = || date(f.date).unwrap_or(who.birth);
-        let person = || who.id.to_string();
+        let person = || who.id();
         if check {
             if f.date != UNDATED && f.date < day(who.birth) {
                 return Err(Rejection::BeforeBirth { person: person(), on: on(), birth: who.birth });
@@ -539,13 +539,29 @@ impl Fold {
 
 /// What validation needs to know about the person and the households.
 pub(crate) struct Who<'a> {
-    pub id: &'a str,
+    pub id: WhoId<'a>,
     pub sex: Sex,
     pub birth: NaiveDate,
     pub state: &'a State,
 }
 
+/// A person's id as a [`Who`] holds it: only a message names her, so an indexed person's id
+/// is looked up then (the lookup missed the cache for every person a rate pass folded).
+#[derive(Clone, Copy)]
+pub(crate) enum WhoId<'a> {
+    Text(&'a str),
+    Person(u32),
+}
+
 impl Who<'_> {
+    /// The person's id, for a message.
+    pub(crate) fn id(&self) -> String {
+        match self.id {
+            WhoId::Text(id) => id.to_string(),
+            WhoId::Person(p) => self.state.person_ids.get_str(p).to_string(),
+        }
+    }
+
     fn household_ok(&self, h: u32, d: i32) -> Result<(), Rejection> {
         self.state.household_ok(h, d)
     }
@@ -578,7 +594,7 @@ impl State {
 
     pub(crate) fn who(&self, p: u32) -> Who<'_> {
         let r = &self.persons[p as usize];
-        Who { id: self.person_ids.get_str(p), sex: r.sex, birth: r.birth, state: self }
+        Who { id: WhoId::Person(p), sex: r.sex, birth: r.birth, state: self }
     }
 
     /// The person's state after every fact dated on or before `on`.
@@ -656,7 +672,7 @@ impl State {
                     return Err(Rejection::InvalidatesLater {
                         later_kind: "visit_recorded",
                         later_on: vr.date,
-                        reason: Box::new(Rejection::Departed { person: who.id.to_string(), on: vr.date }),
+                        reason: Box::new(Rejection::Departed { person: who.id(), on: vr.date }),
                     });
                 }
             }
