@@ -68,18 +68,24 @@ pub fn parse_date(s: &str) -> Option<NaiveDate> {
 }
 
 pub(crate) fn parse_date_bytes(b: &[u8]) -> Option<NaiveDate> {
-    // Runs for every date of a snapshot: one length check, eight digit checks, no loops.
+    // Runs for every date of a snapshot (tens of millions): the four year digits are checked
+    // and combined as one word, the rest byte by byte; no loops.
     let b: &[u8; 10] = b.try_into().ok()?;
     if b[4] != b'-' || b[7] != b'-' {
         return None;
     }
-    let d = |i: usize| u32::from(b[i].wrapping_sub(b'0'));
-    let digits = [d(0), d(1), d(2), d(3), d(5), d(6), d(8), d(9)];
-    if digits.iter().any(|&x| x > 9) {
+    // Each byte minus '0': a digit gives 0–9; anything else sets the byte's high bit here or
+    // after adding 0x76 (118: 9 + 118 = 127, 10 + 118 = 128).
+    let y = u32::from_le_bytes([b[0], b[1], b[2], b[3]]).wrapping_sub(0x3030_3030);
+    let md = u32::from_le_bytes([b[5], b[6], b[8], b[9]]).wrapping_sub(0x3030_3030);
+    if (y | y.wrapping_add(0x7676_7676) | md | md.wrapping_add(0x7676_7676)) & 0x8080_8080 != 0 {
         return None;
     }
-    let [y0, y1, y2, y3, m0, m1, d0, d1] = digits;
-    NaiveDate::from_ymd_opt((y0 * 1000 + y1 * 100 + y2 * 10 + y3) as i32, m0 * 10 + m1, d0 * 10 + d1)
+    // [y0, y1, y2, y3] (y0 in the low byte) → [10·y0 + y1, 10·y2 + y3] → the year.
+    let pairs = ((y & 0x0f0f_0f0f) * 10 + (y >> 8)) & 0x00ff_00ff;
+    let year = (pairs & 0xff) * 100 + (pairs >> 16);
+    let pairs = ((md & 0x0f0f_0f0f) * 10 + (md >> 8)) & 0x00ff_00ff;
+    NaiveDate::from_ymd_opt(year as i32, pairs & 0xff, pairs >> 16)
 }
 
 /// An inclusive date range `[start, end]` (DOMAIN §1).
@@ -276,6 +282,36 @@ mod tests {
         assert_eq!(age_on(d("2004-02-29"), d("2023-02-28")), 18);
         assert_eq!(age_on(d("2004-02-29"), d("2023-03-01")), 19);
         assert_eq!(age_on(d("2004-02-29"), d("2024-02-29")), 20);
+    }
+
+    #[test]
+    fn dates_parse_as_chrono_parses_them() {
+        // Every (year, month, day) with month 0–13 and day 0–32 around the calendar's edges
+        // (1900 is not a leap year, 2000 is), and every byte in every position.
+        for year in (0..=12).chain(1895..=1905).chain(1995..=2005).chain(2095..=2105).chain(9990..=9999) {
+            for month in 0..=13 {
+                for day in 0..=32 {
+                    let text = format!("{year:04}-{month:02}-{day:02}");
+                    assert_eq!(parse_date(&text), NaiveDate::from_ymd_opt(year, month, day), "{text}");
+                }
+            }
+        }
+        let good = *b"2024-02-29";
+        for at in 0..good.len() {
+            for byte in 0..=255u8 {
+                let mut t = good;
+                t[at] = byte;
+                let want = std::str::from_utf8(&t).ok().and_then(|s| NaiveDate::parse_from_str(s, "%Y-%m-%d").ok());
+                // chrono's format also takes a sign or fewer digits; the file format is exactly
+                // ten characters, digits where digits are.
+                let strict = want.filter(|_| {
+                    t.iter().enumerate().all(|(i, c)| if i == 4 || i == 7 { *c == b'-' } else { c.is_ascii_digit() })
+                });
+                assert_eq!(parse_date_bytes(&t), strict, "{:?}", String::from_utf8_lossy(&t));
+            }
+        }
+        assert_eq!(parse_date("2026-06-3"), None);
+        assert_eq!(parse_date("2026-06-300"), None);
     }
 
     #[test]
