@@ -120,6 +120,14 @@ pub enum Error {
     },
 }
 
+/// A boxed error unboxed: the CSV readers box the errors of single fields, which are rare,
+/// to keep their results narrow.
+impl From<Box<Error>> for Error {
+    fn from(e: Box<Error>) -> Error {
+        *e
+    }
+}
+
 impl Error {
     /// True when the error is about malformed input ([`Error::Invalid`]) or an event the
     /// registry refused ([`Error::Rejected`]).

@@ -2,7 +2,7 @@
 //! `visits.csv`, and optionally `events.csv` / `events.jsonl`.
 
 use super::events::{EventFormat, read_events_located};
-use super::table::{Row, RowSource, Table};
+use super::table::{Bad, Row, RowSource, Table};
 use crate::registry::state::*;
 use crate::{
     Area, AreaLevel, CaseFileStatus, Error, Event, HousingKind, Location, MaritalStatus, Method, Phone,
@@ -761,15 +761,15 @@ fn each_row(
     Ok(())
 }
 
-fn parse_case_file(row: &Row<'_>) -> Result<bool, Error> {
+fn parse_case_file(row: &Row<'_>) -> Result<bool, Bad> {
     match row.required(7)? {
         "0" => Ok(false),
         "1" => Ok(true),
-        other => Err(Error::Invalid { at: row.loc(7), reason: format!("expected 0 or 1, found `{other}`") }),
+        other => Err(Box::new(Error::Invalid { at: row.loc(7), reason: format!("expected 0 or 1, found `{other}`") })),
     }
 }
 
-fn person_row<'a>(row: &Row<'a>) -> Result<PersonRow<'a>, Error> {
+fn person_row<'a>(row: &Row<'a>) -> Result<PersonRow<'a>, Bad> {
     let sex = row.parse::<Sex>(3)?;
     let birth = row.date(4)?;
     let marital = row.parse::<MaritalStatus>(5)?;

@@ -205,6 +205,10 @@ impl<R: Read> RowSource for Table<R> {
     }
 }
 
+/// A field's error, boxed: the accessors run for every field of a snapshot, and an
+/// [`Error`] by value would make each of their results 150 bytes wide.
+pub(crate) type Bad = Box<Error>;
+
 /// A view of one row with typed, located field access.
 pub(crate) struct Row<'a> {
     pub rec: &'a StringRecord,
@@ -229,8 +233,8 @@ impl<'a> Row<'a> {
         self.columns.at(self.line, col, field)
     }
 
-    fn err(&self, col: usize, reason: impl Into<String>) -> Error {
-        Error::Invalid { at: self.loc(col), reason: reason.into() }
+    fn err(&self, col: usize, reason: impl Into<String>) -> Bad {
+        Box::new(Error::Invalid { at: self.loc(col), reason: reason.into() })
     }
 
     /// The raw text of a column (empty when the column is absent or the field empty),
@@ -248,7 +252,7 @@ impl<'a> Row<'a> {
     }
 
     #[inline]
-    pub(crate) fn required(&self, col: usize) -> Result<&'a str, Error> {
+    pub(crate) fn required(&self, col: usize) -> Result<&'a str, Bad> {
         let t = self.text(col);
         if t.is_empty() {
             return Err(self.err(col, "is empty"));
@@ -257,12 +261,12 @@ impl<'a> Row<'a> {
     }
 
     #[inline]
-    pub(crate) fn opt(&self, col: usize) -> Result<Option<&'a str>, Error> {
+    pub(crate) fn opt(&self, col: usize) -> Result<Option<&'a str>, Bad> {
         let t = self.text(col);
         Ok((!t.is_empty()).then_some(t))
     }
 
-    pub(crate) fn date(&self, col: usize) -> Result<Option<chrono::NaiveDate>, Error> {
+    pub(crate) fn date(&self, col: usize) -> Result<Option<chrono::NaiveDate>, Bad> {
         match self.opt(col)? {
             None => Ok(None),
             Some(t) => crate::date::parse_date_bytes(t.as_bytes())
@@ -271,7 +275,7 @@ impl<'a> Row<'a> {
         }
     }
 
-    pub(crate) fn parse<T: std::str::FromStr>(&self, col: usize) -> Result<Option<T>, Error>
+    pub(crate) fn parse<T: std::str::FromStr>(&self, col: usize) -> Result<Option<T>, Bad>
     where
         T::Err: std::fmt::Display,
     {
@@ -281,7 +285,7 @@ impl<'a> Row<'a> {
         }
     }
 
-    pub(crate) fn need<T>(&self, col: usize, v: Option<T>) -> Result<T, Error> {
+    pub(crate) fn need<T>(&self, col: usize, v: Option<T>) -> Result<T, Bad> {
         v.ok_or_else(|| self.err(col, "is empty"))
     }
 }
