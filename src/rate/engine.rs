@@ -534,15 +534,20 @@ impl Registry {
             m.other(self, ctx, t);
         }
         let names = unit_names(st, level);
+        // The units in key order, once for all measures: each map is then built in one sweep
+        // from sorted entries (inserting 18,000 grids one by one, per measure, was 5 % of the
+        // six rates' pass at 10M persons).
+        let mut order: Vec<usize> = (0..names.len()).collect();
+        order.sort_unstable_by(|&a, &b| names[a].cmp(&names[b]));
         jobs.iter()
             .zip(tallies)
             .map(|((m, _), t)| {
                 let mut p = Partial::empty((*m).clone(), level);
-                for (i, c) in t.0.into_iter().enumerate() {
-                    if c != Counts::default() {
-                        p.cells.insert(names[i].clone(), c);
-                    }
-                }
+                p.cells = order
+                    .iter()
+                    .filter(|&&i| t.0[i] != Counts::default())
+                    .map(|&i| (names[i].clone(), t.0[i]))
+                    .collect();
                 p
             })
             .collect()
