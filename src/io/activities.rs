@@ -2,7 +2,7 @@
 
 use super::table::{Row, RowSource, Table};
 use crate::{Activity, ActivityKind, Error};
-use csv::StringRecord;
+use simd_csv::StringRecord;
 use std::io::Read;
 
 /// The columns of an activity log: `date` and `kind` are required.

@@ -8,7 +8,7 @@ use super::snapshot::{SnapshotTable, read_tables};
 use super::table::{Columns, RowSource};
 use super::{ImportMode, ImportSummary};
 use crate::{Error, Location, Registry};
-use csv::StringRecord;
+use simd_csv::StringRecord;
 
 /// 列式表 — one snapshot table held as text columns of one length (a data frame's string
 /// columns). A value is the text a CSV field would hold: an absent value (null) is the empty

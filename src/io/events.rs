@@ -120,7 +120,7 @@ pub(crate) fn events_from_rows(
     out: &mut Vec<(u64, Event)>,
     errors: &mut Vec<Error>,
 ) -> Result<(), Error> {
-    let mut rec = csv::StringRecord::new();
+    let mut rec = simd_csv::StringRecord::new();
     while let Some(n) = t.next_row(&mut rec)? {
         let n = match n {
             Ok(n) => n,

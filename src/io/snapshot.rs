@@ -9,7 +9,7 @@ use crate::{
     PregnancyOutcome, Registry, Rejection, Residency, ResidentId, Sex, Tag,
 };
 use chrono::NaiveDate;
-use csv::StringRecord;
+use simd_csv::StringRecord;
 use std::io::{Read, Write};
 
 /// One row of `areas.csv`: a grid and its ancestry.

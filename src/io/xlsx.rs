@@ -11,7 +11,7 @@ use super::{EventFormat, ImportMode, ImportSummary, SnapshotWriters, write_event
 use crate::{Error, Event, Location, Registry};
 use calamine::{Data, ExcelDateTime, ExcelDateTimeType, Range, Reader, Xlsx};
 use chrono::NaiveDate;
-use csv::StringRecord;
+use simd_csv::StringRecord;
 use std::io::{Read, Seek, Write};
 
 /// Columns whose cells are dates (an Excel date, a serial number or a text date).

@@ -137,8 +137,14 @@ fn non_utf8_and_extra_columns() {
         .into_iter()
         .map(|b| if b == 1 { 0xff } else { b })
         .collect();
+    // The tokenizer checks a record as a whole: the line is named, not the field.
     let err = read_with_visits(&small(), &bytes[..], ImportMode::AllOrNothing).unwrap_err();
-    assert!(err.to_string().contains("visits.csv:2: kind: not UTF-8 text"), "{err}");
+    assert!(err.to_string().contains("visits.csv:2: row: not UTF-8 text (save the file as UTF-8)"), "{err}");
+    // Only that row is refused: the next ones are read.
+    let (reg, summary) = read_with_visits(&small(), &bytes[..], ImportMode::KeepGoing).unwrap();
+    assert_eq!(summary.rejects.len(), bytes.split(|&b| b == b'\n').filter(|l| l.contains(&0xff)).count());
+    assert_eq!(summary.visits as usize, file("visits.csv").lines().count() - 1 - summary.rejects.len());
+    assert_eq!(reg.visits().count() as u64, summary.visits);
 }
 
 #[test]
