@@ -8,8 +8,8 @@
 //! ```
 
 use famplan::io::{ImportMode, SnapshotFiles, read_snapshot};
-use famplan::{AreaLevel, Counts, CustomRate, GroupBy, Measure, Params, Period, RateCode, StateBasis};
-use std::collections::BTreeMap;
+use famplan::{AreaLevel, CustomRate, GroupBy, Measure, Params, Period, RateCode, StateBasis};
+use std::collections::HashMap;
 use std::fs::File;
 use std::io::{BufReader, BufWriter, Write};
 use std::path::PathBuf;
@@ -105,24 +105,18 @@ fn run(start: Instant) -> Result<(), Box<dyn std::error::Error>> {
     let parts = reg.partials_each(&jobs, GroupBy::Grid);
     let mut grids: Vec<&str> = reg.areas().all(AreaLevel::Grid).iter().map(|g| g.id.as_str()).collect();
     grids.sort_by_key(|g| (g.parse::<i64>().unwrap_or(i64::MAX), *g));
-    let zero = Counts::default();
-    let cell = |i: usize, g: &str| *parts[i].cells.get(g).unwrap_or(&zero);
-    let mut rows: BTreeMap<usize, [u64; 8]> = BTreeMap::new();
-    for (k, g) in grids.iter().enumerate() {
-        let (cf, cpr, fl, iu) = (cell(0, g), cell(1, g), cell(2, g), cell(3, g));
-        rows.insert(
-            k,
-            [
-                cf.denominator,
-                cpr.denominator,
-                cf.numerator,
-                cpr.numerator,
-                fl.denominator,
-                fl.numerator,
-                iu.denominator,
-                iu.numerator,
-            ],
-        );
+    // Each measure's cells go to their grid's row: (denominator, numerator) columns of the
+    // result for the case file rate, CPR, floating check and IUD follow-up.
+    let at: HashMap<&str, usize> = grids.iter().enumerate().map(|(k, g)| (*g, k)).collect();
+    let columns = [(0, 2), (1, 3), (4, 5), (6, 7)];
+    let mut rows: Vec<[u64; 8]> = vec![[0; 8]; grids.len()];
+    for (part, (den, num)) in parts.iter().zip(columns) {
+        for (g, c) in &part.cells {
+            if let Some(&k) = at.get(g.as_str()) {
+                rows[k][den] = c.denominator;
+                rows[k][num] = c.numerator;
+            }
+        }
     }
     let computed = Instant::now();
 
@@ -140,8 +134,8 @@ fn run(start: Instant) -> Result<(), Box<dyn std::error::Error>> {
             rate(iud_done, iud_due)
         )
     };
-    for (k, c) in &rows {
-        line(&mut w, grids[*k], c)?;
+    for (g, c) in grids.iter().zip(&rows) {
+        line(&mut w, g, c)?;
         for (t, v) in total.iter_mut().zip(c) {
             *t += v;
         }
