@@ -765,7 +765,7 @@ fn parse_case_file(row: &Row<'_>) -> Result<bool, Bad> {
     match row.required(7)? {
         "0" => Ok(false),
         "1" => Ok(true),
-        other => Err(Box::new(Error::Invalid { at: row.loc(7), reason: format!("expected 0 or 1, found `{other}`") })),
+        other => Err(row.err(7, format!("expected 0 or 1, found `{other}`"))),
     }
 }
 

@@ -143,7 +143,7 @@ pub(crate) struct Table<R: Read> {
 
 /// A reader that notes whether the text starts with a byte-order mark (which the tokenizer
 /// skips without saying).
-pub(crate) struct Sniff<R> {
+struct Sniff<R> {
     inner: R,
     bom: Option<bool>,
 }
@@ -172,6 +172,11 @@ fn read_error(file: &str, line: u64, e: simd_csv::Error) -> Error {
         simd_csv::ErrorKind::Io(source) => Error::Io { file: file.to_string(), source },
         other => Error::Invalid { at: Location::new(file, line, "row"), reason: format!("{other:?}") },
     }
+}
+
+/// The bytes of a record's fields and the separators between them, as an unquoted line.
+fn text_len<'a>(fields: impl Iterator<Item = &'a [u8]>) -> u64 {
+    fields.map(|f| f.len() as u64 + 1).sum::<u64>().saturating_sub(1)
 }
 
 /// The bytes a record's quotes took in the file: two for each quoted field and one for each
@@ -216,8 +221,7 @@ impl<R: Read> Table<R> {
         // end. The combination that adds up tells how lines end and whether every field is
         // quoted.
         let bom = if rdr.get_ref().bom == Some(true) { 3 } else { 0 };
-        let text = header.iter().map(|f| f.len() as u64 + 1).sum::<u64>().saturating_sub(1);
-        let extra = rdr.position().saturating_sub(text + bom);
+        let extra = rdr.position().saturating_sub(text_len(header.iter()) + bom);
         let (eol, quote_all) = [(1, false), (2, false), (1, true), (2, true)]
             .into_iter()
             .find(|&(eol, all)| extra == eol + quote_bytes(header.iter(), all))
@@ -251,7 +255,7 @@ impl<R: Read> Table<R> {
         } else if ok {
             // Quotes, blank lines, line breaks in fields, or the last line without its end.
             let fields = || rec.iter().map(str::as_bytes);
-            let text = fields().map(|f| f.len() as u64 + 1).sum::<u64>().saturating_sub(1);
+            let text = text_len(fields());
             let inside = fields().map(|f| f.iter().filter(|&&b| b == b'\n').count() as u64).sum::<u64>();
             let blank = took.saturating_sub(text + quote_bytes(fields(), self.quote_all) + self.eol) / self.eol;
             (at + blank, at + blank + inside + 1)
@@ -320,7 +324,7 @@ impl<'a> Row<'a> {
         self.columns.at(self.line, col, field)
     }
 
-    fn err(&self, col: usize, reason: impl Into<String>) -> Bad {
+    pub(crate) fn err(&self, col: usize, reason: impl Into<String>) -> Bad {
         Box::new(Error::Invalid { at: self.loc(col), reason: reason.into() })
     }
 

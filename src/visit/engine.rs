@@ -251,11 +251,7 @@ impl<'a> Ctx<'a> {
                     })
                 })
                 .collect(),
-            max_before: rules
-                .rules
-                .iter()
-                .map(|r| r.due.iter().chain(&r.then_every).map(|o| o.before).max().unwrap_or(0))
-                .collect(),
+            max_before: rules.rules.iter().map(max_before).collect(),
             trigger_kinds: rules.rules.iter().flat_map(|r| &r.triggers).fold(0u128, |m, t| {
                 let kinds: &[Change] = match t {
                     Trigger::Married => &[Change::Marital(crate::MaritalStatus::Married)],
@@ -870,6 +866,12 @@ impl<'a> Ctx<'a> {
     }
 }
 
+/// The longest `before` of a rule's offsets: an obligation whose window closes before
+/// `from − max_before` is not generated ([`Ctx::generate`]), the cut [`visit_reach`] mirrors.
+fn max_before(rule: &VisitRule) -> i32 {
+    rule.due.iter().chain(&rule.then_every).map(|o| o.before).max().unwrap_or(0)
+}
+
 /// The days (first, last; day numbers) of the visits that can fulfil an obligation of `rule`
 /// when obligations due in `[from, to]` are computed as known on `as_of`; `None` when no visit
 /// can (the rule is not fulfilled by a visit, or the range is empty).
@@ -893,10 +895,9 @@ pub(crate) fn visit_reach(rule: &VisitRule, from: NaiveDate, to: NaiveDate, as_o
     if rule.calendar.is_none() {
         // Event-triggered (a household rule without a calendar is both, see `Ctx::new`).
         let offsets = || rule.due.iter().chain(&rule.then_every);
-        let max_before = offsets().map(|o| o.before).max().unwrap_or(0);
         let span = offsets().map(|o| o.before.saturating_add(o.after)).max().unwrap_or(0);
         let max_after = offsets().map(|o| o.after).max().unwrap_or(0);
-        lo = lo.min(from.saturating_sub(max_before).saturating_sub(span));
+        lo = lo.min(from.saturating_sub(max_before(rule)).saturating_sub(span));
         hi = hi.max(to.saturating_add(max_after));
     }
     if rule.calendar.is_some() || rule.subject == Subject::Household {
